@@ -172,13 +172,29 @@ def location_warning(path: Path) -> str | None:
 
 
 def copy_database(source: sqlite3.Connection, target_path: Path) -> Path:
-    """Consistent copy through SQLite's online backup API."""
+    """Consistent, self-contained copy through SQLite's online backup API.
+
+    Written under a temporary name, switched out of WAL mode (one file on its own), checked with
+    `PRAGMA integrity_check`, then renamed: a failure never leaves a half copy under the name.
+    """
     target_path.parent.mkdir(parents=True, exist_ok=True)
-    target = sqlite3.connect(str(target_path))
+    temp = target_path.with_name(f".{target_path.name}.part{os.getpid()}")
     try:
-        source.backup(target)
+        target = sqlite3.connect(str(temp))
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode=DELETE")
+            rows = [r[0] for r in target.execute("PRAGMA integrity_check")]
+            target.commit()
+        finally:
+            target.close()
+        if rows != ["ok"]:
+            raise CorruptError("复制数据文件时校验失败，原文件未做任何改动。", detail="; ".join(rows[:5]))
+        os.replace(temp, target_path)
     finally:
-        target.close()
+        for leftover in (temp, temp.with_name(temp.name + "-journal")):
+            if leftover.exists():
+                leftover.unlink()
     return target_path
 
 
@@ -187,7 +203,7 @@ def open_store(path: Path | str | None = None, *, url: str | None = None, create
 
     Raises StoreError subclasses with Chinese messages for environmental problems.
     """
-    from .migrations import SCHEMA_VERSION, upgrade
+    from .migrations import SCHEMA_VERSION, MigrationError, upgrade
 
     db_path: Path | None = None
     if url is None:
@@ -224,7 +240,13 @@ def open_store(path: Path | str | None = None, *, url: str | None = None, create
                 with closing(store.raw_connection()) as raw:
                     copy_database(raw, copy_path)
                 store.pre_migration_copy = copy_path
-            upgrade(engine, current)
+            try:
+                upgrade(engine, current)
+            except MigrationError as error:
+                if store.pre_migration_copy is not None:
+                    error.message += f"升级前的副本保存在：{store.pre_migration_copy}"
+                    error.args = (error.message,)
+                raise
             store.migrated_from = current
         if db_path is not None:
             warning = location_warning(db_path)

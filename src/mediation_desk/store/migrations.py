@@ -22,14 +22,18 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import SQLModel
 
+from .errors import StoreError
+
 SCHEMA_VERSION = 1
 
 # MIGRATIONS[n] upgrades a database from version n-1 to n. Version 1 has no step: it is created.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
 
 
-class MigrationError(Exception):
-    pass
+class MigrationError(StoreError):
+    """The upgrade could not finish; the file stays at its last good version."""
+
+    kind = "migration"
 
 
 def create_fresh(conn: Connection) -> None:
@@ -99,8 +103,15 @@ def upgrade(engine: Engine, current: int, *, target: int | None = None,
         step = ladder.get(version + 1)
         if step is None:
             raise MigrationError(f"缺少从数据版本 {version} 升级到 {version + 1} 的步骤。")
-        with _ddl_transaction(engine) as conn:
-            step(conn)
-            _set_version(conn, version + 1)
+        try:
+            with _ddl_transaction(engine) as conn:
+                step(conn)
+                _set_version(conn, version + 1)
+        except StoreError:
+            raise
+        except Exception as error:
+            raise MigrationError(
+                f"数据文件从版本 {version} 升级到 {version + 1} 时出错，这一步已撤销，数据仍是版本 {version}。"
+                "请把日志文件发给技术支持。", detail=repr(error)) from error
         version += 1
     return version
