@@ -31,7 +31,7 @@ class Desk:
 
     @classmethod
     def open(cls, path: Path | str, actor: str = "本机用户") -> "Desk":
-        return cls(open_store(path))
+        return cls(open_store(path), actor=actor)
 
     def today(self) -> date:
         return self.today_override or date.today()

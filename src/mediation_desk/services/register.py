@@ -97,7 +97,7 @@ def _where(filt: CaseFilter, today: date) -> tuple[list[str], dict[str, Any]]:
     if not filt.include_voided:
         clauses.append("c.voided = 0")
     if filt.text and filt.text.strip():
-        found = search.search_sql(filt.text)
+        found = search.search_sql(filt.text, column="c.id")
         if found is not None:
             fragment, fparams = found
             clauses.append(fragment)
