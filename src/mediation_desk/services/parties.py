@@ -49,6 +49,8 @@ def clean_party_fields(fields: dict[str, Any]) -> dict[str, Any]:
     if unknown:
         raise ServiceError(f"当事人信息里有无法识别的字段：{'、'.join(sorted(unknown))}")
     data = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
+    if data.get("birth_date") == "":
+        data["birth_date"] = None  # an empty form field, not a date (SQLite would refuse "")
     kind = data.get("kind") or "person"
     if kind not in ("person", "organisation"):
         raise FieldError("kind", "当事人类型只能是“自然人”或“单位”。")
