@@ -100,8 +100,7 @@ def _seed(store) -> dict[str, str]:
     return ids
 
 
-@pytest.fixture
-def seeded(store):
+def _helpers(store):
     ids = _seed(store)
     by_id = {v: k for k, v in ids.items()}
 
@@ -114,6 +113,20 @@ def seeded(store):
             return [by_id[i].split(":", 1)[1] for i in search.search_parties(conn, query)]
 
     return store, ids, find, people
+
+
+@pytest.fixture
+def seeded(store):
+    """A fresh seeded database, for tests that change it."""
+    return _helpers(store)
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """One seeded database for the read-only tests of this module."""
+    s = _open(tmp_path_factory.mktemp("shared") / "s.sqlite")
+    yield _helpers(s)
+    s.close()
 
 
 # --------------------------------------------------------------------------- schema & environment
@@ -169,13 +182,13 @@ def test_missing_fts5_gives_chinese_error(monkeypatch):
     ("纷两", set()),  # never across two fields
     ("王五", set()),
 ])
-def test_chinese_substrings(seeded, query, expected):
-    _, _, find, _ = seeded
+def test_chinese_substrings(shared, query, expected):
+    _, _, find, _ = shared
     assert set(find(query)) == expected
 
 
-def test_rare_characters(seeded):
-    _, _, find, people = seeded
+def test_rare_characters(shared):
+    _, _, find, people = shared
     assert find("𠮷") == ["c3"]
     assert find("𠮷田") == ["c3"]
     assert find("喆") == ["c3"]
@@ -189,8 +202,8 @@ def test_rare_characters(seeded):
         search.name_initials(odd, person=False)
 
 
-def test_fullwidth_and_compatibility_forms(seeded):
-    _, _, find, _ = seeded
+def test_fullwidth_and_compatibility_forms(shared):
+    _, _, find, _ = shared
     assert find("１３８１２") == ["c1"]
     assert set(find("ＺＳ")) == {"c1", "c4"}
     assert find("（２０２６）青调字第００３号") == ["c4"]
@@ -226,8 +239,8 @@ def test_fullwidth_and_compatibility_forms(seeded):
     ("张zs", {"c1", "c4"}),
     ("qqqq", set()),
 ])
-def test_pinyin_queries(seeded, query, expected):
-    _, _, find, _ = seeded
+def test_pinyin_queries(shared, query, expected):
+    _, _, find, _ = shared
     assert set(find(query)) == expected
 
 
@@ -266,6 +279,11 @@ def test_place_name_readings():
     assert search.name_initials("曾家湾", person=False) == "zjw"
     assert search.name_pinyin("解放村", person=False) == "jiefangcun"  # not a surname here
     assert search.name_pinyin("长沙", person=False) == "changsha"
+    # without `person`, the ending decides (Area.initials is computed this way)
+    assert search.name_initials("解放村") == "jfc"
+    assert search.name_initials("解缙") == "xj"
+    assert search.name_initials("长岭村经济合作社") == "clcjjhzs"
+    assert search.looks_like_place("青石镇") and not search.looks_like_place("曾国藩")
 
 
 # --------------------------------------------------------------------------- areas, numbers, digits
@@ -308,13 +326,13 @@ def test_place_name_readings():
     ("MA2AB", {"c4"}),  # credit code of an organisation (letters are word prefixes)
     ("93330102", {"c4"}),
 ])
-def test_areas_numbers_and_digits(seeded, query, expected):
-    _, _, find, _ = seeded
+def test_areas_numbers_and_digits(shared, query, expected):
+    _, _, find, _ = shared
     assert set(find(query)) == expected
 
 
-def test_organisation_name_pinyin(seeded):
-    _, _, find, _ = seeded
+def test_organisation_name_pinyin(shared):
+    _, _, find, _ = shared
     assert find("clcjjhzs") == ["c4"]
     assert find("clc") == ["c4"]
     assert find("长岭村") == ["c4"]
@@ -329,8 +347,8 @@ HOSTILE = ['"', "*", "(", ")", ":", "-", "'", "^", "+", "\\", "%", "_", ";", '""
 
 
 @pytest.mark.parametrize("query", HOSTILE)
-def test_special_characters_never_raise(seeded, query):
-    store, _, find, people = seeded
+def test_special_characters_never_raise(shared, query):
+    store, _, find, people = shared
     find(query)
     people(query)
     found = search.search_sql(query)
@@ -340,16 +358,16 @@ def test_special_characters_never_raise(seeded, query):
             conn.execute(text(f'SELECT count(*) FROM "case" WHERE {fragment}'), params).scalar()
 
 
-def test_operators_are_plain_words(seeded):
-    _, _, find, _ = seeded
+def test_operators_are_plain_words(shared):
+    _, _, find, _ = shared
     assert set(find("张*")) == {"c1", "c4"}
     assert find("NOT 张") == []  # "not" is just a word: no case contains it
     assert set(find("-张三")) == {"c1", "c4"}
     assert find("body:噪音") == []  # "body" is a word here, not a column filter
 
 
-def test_empty_queries(seeded):
-    store, _, find, people = seeded
+def test_empty_queries(shared):
+    store, _, find, people = shared
     for query in ("", "   ", "\t\n", "\u3000"):
         assert find(query) == []
         assert people(query) == []
@@ -364,14 +382,14 @@ def test_empty_queries(seeded):
 # --------------------------------------------------------------------------- results, sql fragment
 
 
-def test_most_recent_first_and_limit(seeded):
-    _, _, find, _ = seeded
+def test_most_recent_first_and_limit(shared):
+    _, _, find, _ = shared
     assert find("纠纷") == ["c4", "c2", "c1", "c3"]
     assert find("纠纷", limit=2) == ["c4", "c2"]
 
 
-def test_search_sql_combines_with_other_filters(seeded):
-    store, ids, _, _ = seeded
+def test_search_sql_combines_with_other_filters(shared):
+    store, ids, _, _ = shared
     fragment, params = search.search_sql("纠纷")
     with store.engine.connect() as conn:
         rows = conn.execute(text(
@@ -387,6 +405,59 @@ def test_search_sql_combines_with_other_filters(seeded):
             f"WHERE c.kind = 'dispute' AND {fragment} ORDER BY c.received_on DESC"), params).all()
     assert [r[0] for r in rows] == [ids["c4"], ids["c3"]]
     assert search.search_sql("张", param="t")[1] == {"t": '"张"*'}
+
+
+@pytest.mark.parametrize("broad_at", [10_000, 1])
+def test_search_sql_with_connection_picks_a_plan_but_not_the_rows(shared, monkeypatch, broad_at):
+    store, ids, find, _ = shared
+    monkeypatch.setattr(search, "BROAD_MATCHES", broad_at)  # 1: every query takes the "scan" form
+    for query in ("纠纷", "张", "zs", "2026", "西河", "不存在", "张三 李四"):
+        with store.engine.connect() as conn:
+            fragment, params = search.search_sql(query, conn, column="c.id")
+            rows = conn.execute(text(
+                'SELECT c.id FROM "case" c LEFT JOIN area a ON a.id = c.area_id '
+                f"WHERE c.voided = 0 AND {fragment} ORDER BY c.received_on DESC, c.rowid DESC"), params).all()
+            count = conn.execute(text(f'SELECT count(*) FROM "case" c WHERE {fragment}'), params).scalar()
+        assert [r[0] for r in rows] == [ids[k] for k in find(query)], query
+        assert count == len(rows)
+    with store.engine.connect() as conn:
+        assert ("(SELECT k FROM" in search.search_sql("纠纷", conn)[0]) == (broad_at == 1)
+        assert "(SELECT k FROM" not in search.search_sql("纠纷", conn, by_received_on=False)[0]
+        assert "(SELECT k FROM" not in search.search_sql("纠纷")[0]
+        assert search.count_matches(conn, "纠纷") == 4
+        assert search.count_matches(conn, "纠纷", cap=2) == 2
+        assert search.count_matches(conn, "") == 0
+
+
+def test_received_on_order_follows_edits(seeded):
+    store, ids, find, _ = seeded
+    with store.transaction() as session:
+        case = session.get(Case, ids["c3"])
+        case.received_on = date(2026, 12, 1)  # was the oldest
+        session.add(case)
+        session.flush()
+        search.reindex_cases(session.connection(), [case.id])
+    assert find("纠纷") == ["c3", "c4", "c2", "c1"]
+    with store.transaction() as session:  # two cases on one day: the one added last comes first
+        unit_id = session.get(Case, ids["c1"]).unit_id
+        for seq, title in ((8, "甲乙噪音纠纷"), (9, "丙丁噪音纠纷")):
+            case = Case(unit_id=unit_id, kind="dispute", number=f"（2026）青调字第00{seq}号",
+                        number_year=2026, number_seq=seq, title=title, received_on=date(2026, 5, 1))
+            session.add(case)
+            session.flush()
+            search.reindex_cases(session.connection(), [case.id])
+            ids[title] = case.id
+    with store.engine.connect() as conn:
+        found = search.search_case_ids(conn, "噪音纠纷")
+    assert found == [ids["丙丁噪音纠纷"], ids["甲乙噪音纠纷"], ids["c2"]]
+
+
+def test_full_rebuild_leaves_default_fts_settings(shared):
+    store, _, _, _ = shared
+    with store.engine.connect() as conn:
+        for table in ("case_search", "party_search"):
+            config = dict(conn.execute(text(f"SELECT k, v FROM {table}_config")).all())
+            assert config.get("automerge") == 4 and config.get("hashsize") == 1024 * 1024
 
 
 def test_accepts_session_and_raw_sqlite_connection(seeded, tmp_path):
@@ -485,8 +556,8 @@ def test_reindex_rolls_back_with_the_transaction(seeded):
 # --------------------------------------------------------------------------- parties
 
 
-def test_search_parties(seeded):
-    _, _, _, people = seeded
+def test_search_parties(shared):
+    _, _, _, people = shared
     assert people("张三")[:2] == ["zhangsan", "zsf"]  # exact name ranks first
     assert set(people("zs")) == {"zhangsan", "zsf"}
     assert people("sxx") == ["shan"]
@@ -496,6 +567,14 @@ def test_search_parties(seeded):
     assert people("喆") == ["zhe"]
     assert people("长岭") == ["coop"]
     assert people("王五") == []
+
+
+def test_search_parties_when_very_many_match(shared, monkeypatch):
+    _, _, _, people = shared
+    monkeypatch.setattr(search, "BROAD_PARTIES", 1)
+    assert people("张三")[0] == "zhangsan"  # the exact name still first
+    assert set(people("张三")) == {"zhangsan", "zsf"}
+    assert people("zs")[0] in {"zhangsan", "zsf"}
 
 
 # --------------------------------------------------------------------------- documents

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from ..domain.phone import check_phone
 from ..store import audit
 from ..store.models import Area, Staff, Unit, utcnow
+from ..store import search
 from ..store.search import name_initials
 from .context import Desk, ServiceError
 
@@ -95,6 +96,8 @@ def rename_area(desk: Desk, area_id: str, name: str) -> Area:
         area.updated_at = utcnow()
         session.add(area)
         desk.audit(session, "update", area, before)
+        session.flush()
+        search.reindex_area_cases(session.connection(), [area.id])
         return area
 
 

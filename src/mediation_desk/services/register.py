@@ -18,18 +18,22 @@ from .context import Desk, ServiceError
 
 RISK_ORDER = "CASE c.risk_grade WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END"
 
+PARTY_NAMES_SQL = """COALESCE((SELECT group_concat(name, '、') FROM (
+           SELECT p.name AS name FROM case_party cp JOIN party p ON p.id = cp.party_id
+           WHERE cp.case_id = c.id ORDER BY cp.sort)), '')"""
+
 SORT_KEYS: dict[str, str] = {
     "number": "c.kind {d}, c.number_year {d}, c.number_seq {d}",
     "kind": "c.kind {d}, c.received_on DESC",
     "category": "c.category {d}, c.received_on DESC",
     "title": "c.title {d}",
-    "parties": "party_names {d}",
-    "area": "area_name {d}, c.received_on DESC",
+    "parties": PARTY_NAMES_SQL + " {d}",
+    "area": "a.name {d}, c.received_on DESC",
     "received_on": "c.received_on {d}, c.number_seq {d}",
     "status": "c.status {d}, c.received_on DESC",
     "risk": RISK_ORDER + " {d}, c.received_on DESC",
     "due_on": "c.due_on IS NULL, c.due_on {d}",
-    "mediator": "mediator_name {d}, c.received_on DESC",
+    "mediator": "s.name {d}, c.received_on DESC",
 }
 
 
@@ -91,13 +95,13 @@ def parse_month(month: str) -> tuple[date, date]:
         raise ServiceError(f"月份“{month}”格式不正确，应为 2026-11 这样的格式。") from error
 
 
-def _where(filt: CaseFilter, today: date) -> tuple[list[str], dict[str, Any]]:
+def _where(filt: CaseFilter, today: date, conn=None, by_received_on: bool = False) -> tuple[list[str], dict[str, Any]]:
     clauses: list[str] = []
     params: dict[str, Any] = {"today": today.isoformat()}
     if not filt.include_voided:
         clauses.append("c.voided = 0")
     if filt.text and filt.text.strip():
-        found = search.search_sql(filt.text, column="c.id")
+        found = search.search_sql(filt.text, conn, column="c.id", by_received_on=by_received_on)
         if found is not None:
             fragment, fparams = found
             clauses.append(fragment)
@@ -146,10 +150,12 @@ _SELECT = """
 SELECT c.id, c.number, c.kind, c.category, c.subcategory, c.title, c.status, c.risk_grade, c.risk_colour,
        c.received_on, c.accepted_on, c.due_on, c.closed_on, c.voided,
        COALESCE(a.name, '') AS area_name, COALESCE(s.name, '') AS mediator_name,
-       COALESCE((SELECT group_concat(name, '、') FROM (
-           SELECT p.name AS name FROM case_party cp JOIN party p ON p.id = cp.party_id
-           WHERE cp.case_id = c.id ORDER BY cp.sort)), '') AS party_names
+       """ + PARTY_NAMES_SQL + """ AS party_names
 FROM "case" c
+LEFT JOIN area a ON a.id = c.area_id
+LEFT JOIN staff s ON s.id = c.mediator_id
+"""
+_FROM = """FROM "case" c
 LEFT JOIN area a ON a.id = c.area_id
 LEFT JOIN staff s ON s.id = c.mediator_id
 """
@@ -166,19 +172,30 @@ def _row(r) -> CaseRow:
 
 def query_cases(desk: Desk, filt: CaseFilter | None = None, *, sort: str = "received_on", descending: bool = True,
                 offset: int = 0, limit: int | None = 200) -> list[CaseRow]:
+    """One page of the register. The page's ids are found first (filters, ORDER BY, LIMIT), then
+    only those rows get their party names and joins, so a broad search stays fast."""
     filt = filt or CaseFilter()
     if sort not in SORT_KEYS:
         raise ServiceError(f"不能按“{sort}”排序。")
-    clauses, params = _where(filt, desk.today())
-    sql = _SELECT
-    if clauses:
-        sql += " WHERE " + " AND ".join(clauses)
-    sql += " ORDER BY " + SORT_KEYS[sort].format(d="DESC" if descending else "ASC") + ", c.id"
-    if limit is not None:
-        sql += " LIMIT :limit OFFSET :offset"
-        params.update(limit=int(limit), offset=int(offset))
     with desk.read() as session:
-        return [_row(r) for r in session.execute(text(sql), params)]
+        conn = session.connection()
+        clauses, params = _where(filt, desk.today(), conn, by_received_on=(sort == "received_on"))
+        sql = "SELECT c.id " + _FROM
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY " + SORT_KEYS[sort].format(d="DESC" if descending else "ASC") + ", c.id"
+        if limit is not None:
+            sql += " LIMIT :limit OFFSET :offset"
+            params.update(limit=int(limit), offset=int(offset))
+        ids = [r[0] for r in session.execute(text(sql), params)]
+        rows: dict[str, CaseRow] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            names = ", ".join(f":i{n}" for n in range(len(chunk)))
+            for r in session.execute(text(_SELECT + f" WHERE c.id IN ({names})"),
+                                     {f"i{n}": v for n, v in enumerate(chunk)}):
+                rows[r[0]] = _row(r)
+        return [rows[i] for i in ids if i in rows]
 
 
 def iter_cases(desk: Desk, filt: CaseFilter | None = None, *, sort: str = "received_on",
@@ -192,12 +209,16 @@ def iter_cases(desk: Desk, filt: CaseFilter | None = None, *, sort: str = "recei
         offset += batch
 
 
-def count_cases(desk: Desk, filt: CaseFilter | None = None) -> int:
-    clauses, params = _where(filt or CaseFilter(), desk.today())
-    sql = 'SELECT count(*) FROM "case" c'
-    if clauses:
-        sql += " WHERE " + " AND ".join(clauses)
+def count_cases(desk: Desk, filt: CaseFilter | None = None, *, cap: int | None = None) -> int:
+    """How many cases the filter selects; with `cap`, stop counting there (for "N+" displays)."""
     with desk.read() as session:
+        clauses, params = _where(filt or CaseFilter(), desk.today(), session.connection(), by_received_on=False)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        if cap is None:
+            sql = 'SELECT count(*) FROM "case" c' + where
+        else:
+            sql = 'SELECT count(*) FROM (SELECT 1 FROM "case" c' + where + " LIMIT :cap)"
+            params["cap"] = int(cap)
         return int(session.execute(text(sql), params).scalar() or 0)
 
 
