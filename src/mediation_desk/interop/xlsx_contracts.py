@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 # The rolling ledger's workbook helpers (private there; see the note in the report of issue 6).
-from .xlsx_ledger import XlsxWriteError, _body, _header, _line, _page_setup, _Styles, _title_rows
+from .xlsx_ledger import XlsxWriteError, write_body, write_header, write_line, apply_page_setup, XlsxStyles, write_title_rows
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..documents.templates.contracts_ledger import ContractsLedger
@@ -35,21 +35,21 @@ def write_contracts_xlsx(ledger: "ContractsLedger", path: str | os.PathLike) -> 
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET_NAME
-    st = _Styles()
+    st = XlsxStyles()
     cols = ledger.columns
     widths = [c.xlsx_width for c in cols]
-    _title_rows(ws, st, ledger.title, ledger, len(cols))
-    head = _header(ws, st, 3, [c.title for c in cols], None, widths)
+    write_title_rows(ws, st, ledger.title, ledger, len(cols))
+    head = write_header(ws, st, 3, [c.title for c in cols], None, widths)
     first = 3 + head
     rows = ledger.rows() or [[f"{ledger.month_text}无在册包案事项"] + [""] * (len(cols) - 1)]
-    end = _body(ws, st, first, rows, [c.align for c in cols], widths)
+    end = write_body(ws, st, first, rows, [c.align for c in cols], widths)
     row = end + 1
     if ledger.total_line:
-        _line(ws, st, row, ledger.total_line, len(cols))
+        write_line(ws, st, row, ledger.total_line, len(cols))
         row += 1
-    _line(ws, st, row + 1, signature_line(ledger.signatures), len(cols))
+    write_line(ws, st, row + 1, signature_line(ledger.signatures), len(cols))
     ws.freeze_panes = ws.cell(first, 1)
-    _page_setup(ws, ledger.paper, f"3:{first - 1}")
+    apply_page_setup(ws, ledger.paper, f"3:{first - 1}")
     wb.properties.title = ledger.title
     wb.properties.creator = "调解工作台 Mediation Desk"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -47,7 +47,7 @@ def _lines(text: str, width: float) -> int:
     return sum(max(1, math.ceil(_text_width(part) / usable)) for part in str(text).split("\n"))
 
 
-class _Styles:
+class XlsxStyles:
     def __init__(self) -> None:
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
@@ -68,7 +68,7 @@ class _Styles:
         return {"left": self.left, "right": self.right}.get(name, self.center)
 
 
-def _page_setup(ws, paper: str, title_rows: str) -> None:
+def apply_page_setup(ws, paper: str, title_rows: str) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A3 if paper == "A3" else ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -85,7 +85,7 @@ def _page_setup(ws, paper: str, title_rows: str) -> None:
     ws.oddFooter.center.size = 12
 
 
-def _title_rows(ws, st: _Styles, title: str, ledger: "Ledger", ncols: int) -> None:
+def write_title_rows(ws, st: XlsxStyles, title: str, ledger: "Ledger", ncols: int) -> None:
     from openpyxl.utils import get_column_letter
 
     last = get_column_letter(ncols)
@@ -110,7 +110,7 @@ def _title_rows(ws, st: _Styles, title: str, ledger: "Ledger", ncols: int) -> No
     ws.row_dimensions[2].height = 20
 
 
-def _header(ws, st: _Styles, first_row: int, titles: Sequence[str], groups: Sequence[tuple[str, int]] | None,
+def write_header(ws, st: XlsxStyles, first_row: int, titles: Sequence[str], groups: Sequence[tuple[str, int]] | None,
             widths: Sequence[float]) -> int:
     """Write the header (1 or 2 rows) at ``first_row``; returns the number of header rows."""
     from openpyxl.utils import get_column_letter
@@ -144,7 +144,7 @@ def _header(ws, st: _Styles, first_row: int, titles: Sequence[str], groups: Sequ
     return rows
 
 
-def _body(ws, st: _Styles, first_row: int, rows: Sequence[Sequence], aligns: Sequence[str],
+def write_body(ws, st: XlsxStyles, first_row: int, rows: Sequence[Sequence], aligns: Sequence[str],
           widths: Sequence[float]) -> int:
     r = first_row
     aligned = [st.align(a) for a in aligns]
@@ -163,7 +163,7 @@ def _body(ws, st: _Styles, first_row: int, rows: Sequence[Sequence], aligns: Seq
     return r
 
 
-def _line(ws, st: _Styles, row: int, text: str, ncols: int) -> None:
+def write_line(ws, st: XlsxStyles, row: int, text: str, ncols: int) -> None:
     from openpyxl.utils import get_column_letter
 
     ws.cell(row, 1).value = text
@@ -174,7 +174,7 @@ def _line(ws, st: _Styles, row: int, text: str, ncols: int) -> None:
     ws.row_dimensions[row].height = max(20, _lines(text, total_width) * 16 + 4)
 
 
-def _ledger_sheet(wb, st: _Styles, ledger: "Ledger") -> None:
+def _ledger_sheet(wb, st: XlsxStyles, ledger: "Ledger") -> None:
     from ..documents.templates.ledger import _column_title, _header_groups, signature_line
 
     ws = wb.create_sheet(SHEET_NAMES["ledger"])
@@ -182,30 +182,30 @@ def _ledger_sheet(wb, st: _Styles, ledger: "Ledger") -> None:
     groups = _header_groups(cols)
     titles = [c.title if groups else _column_title(c, cols) for c in cols]
     widths = [c.xlsx_width for c in cols]
-    _title_rows(ws, st, ledger.title, ledger, len(cols))
-    head = _header(ws, st, 3, titles, groups, widths)
+    write_title_rows(ws, st, ledger.title, ledger, len(cols))
+    head = write_header(ws, st, 3, titles, groups, widths)
     first = 3 + head
     rows = [[row.cell(c.key) for c in cols] for row in ledger.rows]
     if not rows:
         rows = [[f"{ledger.month_text}无在办事项"] + [""] * (len(cols) - 1)]
-    end = _body(ws, st, first, rows, [c.align for c in cols], widths)
-    _line(ws, st, end + 1, ledger.total_line(), len(cols))
+    end = write_body(ws, st, first, rows, [c.align for c in cols], widths)
+    write_line(ws, st, end + 1, ledger.total_line(), len(cols))
     next_row = end + 2
     if ledger.masked:
-        _line(ws, st, next_row, "注：当事人身份证号、联系电话已作隐藏处理。", len(cols))
+        write_line(ws, st, next_row, "注：当事人身份证号、联系电话已作隐藏处理。", len(cols))
         next_row += 1
-    _line(ws, st, next_row + 1, signature_line(ledger.signatures), len(cols))
+    write_line(ws, st, next_row + 1, signature_line(ledger.signatures), len(cols))
     ws.freeze_panes = ws.cell(first, 1)
-    _page_setup(ws, ledger.paper, f"{3}:{first - 1}")
+    apply_page_setup(ws, ledger.paper, f"{3}:{first - 1}")
 
 
-def _stats_sheet(wb, st: _Styles, ledger: "Ledger") -> None:
+def _stats_sheet(wb, st: XlsxStyles, ledger: "Ledger") -> None:
     from ..documents.templates.ledger import SUMMARY_TITLES, signature_line, summary_cells
 
     ws = wb.create_sheet(SHEET_NAMES["stats"])
     ncols = 1 + len(SUMMARY_TITLES)
     widths = [16] + [11] * len(SUMMARY_TITLES)
-    _title_rows(ws, st, ledger.stats_title, ledger, ncols)
+    write_title_rows(ws, st, ledger.stats_title, ledger, ncols)
     row = 3
     first_header = None
     for heading, first_title, lines in (("一、按村（社区）统计", "村（社区）", ledger.by_area),
@@ -215,31 +215,31 @@ def _stats_sheet(wb, st: _Styles, ledger: "Ledger") -> None:
         ws.row_dimensions[row].height = 20
         row += 1
         titles = [first_title, *SUMMARY_TITLES]
-        head = _header(ws, st, row, titles, [(first_title, 1), ("本月", 6), ("年度累计", 3)], widths)
+        head = write_header(ws, st, row, titles, [(first_title, 1), ("本月", 6), ("年度累计", 3)], widths)
         if first_header is None:
             first_header = row
         row += head
         data = [summary_cells(line.label, line.figures) for line in lines] + [summary_cells("合计", ledger.total)]
         data = [[_num(v) for v in r] for r in data]
-        row = _body(ws, st, row, data, ["center"] * ncols, widths) + 1
-    _line(ws, st, row, "说明：本月化解指本月销号的事项；化解率＝本月化解÷本月在办；"
+        row = write_body(ws, st, row, data, ["center"] * ncols, widths) + 1
+    write_line(ws, st, row, "说明：本月化解指本月销号的事项；化解率＝本月化解÷本月在办；"
                        "年度化解率＝年度累计化解÷（年初结转＋年度累计新增）。", ncols)
-    _line(ws, st, row + 2, signature_line(ledger.signatures), ncols)
-    _page_setup(ws, "A4", "1:2")
+    write_line(ws, st, row + 2, signature_line(ledger.signatures), ncols)
+    apply_page_setup(ws, "A4", "1:2")
 
 
 def _num(value: str):
     return int(value) if isinstance(value, str) and value.isdigit() else value
 
 
-def _zero_sheet(wb, st: _Styles, ledger: "Ledger") -> None:
+def _zero_sheet(wb, st: XlsxStyles, ledger: "Ledger") -> None:
     from ..documents.templates.ledger import signature_line
 
     ws = wb.create_sheet(SHEET_NAMES["zero"])
     titles = ["序号", "村（社区）", "排查周期", "排查日期", "排查人员", "排查情况", "签字负责人", "报送日期", "备注"]
     widths = [6, 12, 14, 12, 16, 36, 11, 12, 10]
-    _title_rows(ws, st, ledger.zero_title, ledger, len(titles))
-    head = _header(ws, st, 3, titles, None, widths)
+    write_title_rows(ws, st, ledger.zero_title, ledger, len(titles))
+    head = write_header(ws, st, 3, titles, None, widths)
     first = 3 + head
 
     def dot(d):
@@ -249,18 +249,18 @@ def _zero_sheet(wb, st: _Styles, ledger: "Ledger") -> None:
              dot(z.submitted_on), "逾期补报" if z.late else ""] for i, z in enumerate(ledger.zero_reports, start=1)]
     if not rows:
         rows = [[f"{ledger.month_text}无零报告"] + [""] * (len(titles) - 1)]
-    end = _body(ws, st, first, rows, ["center"] * 5 + ["left"] + ["center"] * 3, widths)
+    end = write_body(ws, st, first, rows, ["center"] * 5 + ["left"] + ["center"] * 3, widths)
     row = end + 1
     if ledger.missing_villages:
-        _line(ws, st, row, f"截至填报时间，{ledger.month_text}未报送排查情况的村（社区）："
+        write_line(ws, st, row, f"截至填报时间，{ledger.month_text}未报送排查情况的村（社区）："
                            f"{'、'.join(ledger.missing_villages)}（共{len(ledger.missing_villages)}个）。", len(titles))
         row += 1
     if ledger.late_villages:
-        _line(ws, st, row, f"逾期补报的村（社区）：{'、'.join(ledger.late_villages)}。", len(titles))
+        write_line(ws, st, row, f"逾期补报的村（社区）：{'、'.join(ledger.late_villages)}。", len(titles))
         row += 1
-    _line(ws, st, row + 1, signature_line(ledger.signatures), len(titles))
+    write_line(ws, st, row + 1, signature_line(ledger.signatures), len(titles))
     ws.freeze_panes = ws.cell(first, 1)
-    _page_setup(ws, "A4", f"3:{first - 1}")
+    apply_page_setup(ws, "A4", f"3:{first - 1}")
 
 
 def write_ledger_xlsx(ledger: "Ledger", path: str | os.PathLike, sheets: Sequence[str] = ("ledger", "stats", "zero")
@@ -272,7 +272,7 @@ def write_ledger_xlsx(ledger: "Ledger", path: str | os.PathLike, sheets: Sequenc
     path = Path(path)
     wb = Workbook()
     wb.remove(wb.active)
-    st = _Styles()
+    st = XlsxStyles()
     wanted = [s for s in ("ledger", "stats", "zero") if s in sheets] or ["ledger"]
     for sheet in wanted:
         {"ledger": _ledger_sheet, "stats": _stats_sheet, "zero": _zero_sheet}[sheet](wb, st, ledger)
