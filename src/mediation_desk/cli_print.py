@@ -20,8 +20,9 @@ from . import cli
 
 def _catalogue():
     from .documents import catalogue
+    from .services import petitions  # noqa: F401  (registers the petition notices)
 
-    return catalogue.CATALOGUE
+    return catalogue.all_documents()
 
 
 def _configure_print(p: argparse.ArgumentParser) -> None:
@@ -72,7 +73,12 @@ def _list_for_case(args: argparse.Namespace, case_number: str) -> int:
 
     with cli.open_desk(args) as desk:
         case = cli.find_case(desk, case_number)
-        choices = printing.document_choices(desk, case.id)
+        if case.kind == "petition":
+            from .services import petitions
+
+            choices = petitions.notice_choices(desk, case.id)
+        else:
+            choices = printing.document_choices(desk, case.id)
     print(f"{case.number} {case.title}", file=cli._out())
     cli.print_table(["名称", "文书", "可否打印"], [[c.name, c.label, "可以" if c.ok else f"不可：{c.reason}"] for c in choices])
     return cli.EXIT_OK

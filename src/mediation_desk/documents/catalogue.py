@@ -42,6 +42,9 @@ class DocumentType:
     build: Callable[[CaseView], Document]
     refusal: Callable[[CaseView], str | None]
     archive_only: bool = False  # cover, contents, back cover: numbers come from the archive
+    #: documents registered by other areas print from their own view: ``make_view(desk, case_id,
+    #: mask=…)`` (None: the CaseView of services/printing)
+    make_view: Callable[..., object] | None = None
 
     def applicable(self, view: CaseView) -> tuple[bool, str]:
         """(True, "") when the document can be printed for this case, else (False, reason)."""
@@ -153,9 +156,28 @@ def names() -> list[str]:
 
 def get(name: str) -> DocumentType:
     try:
-        return CATALOGUE[name]
+        return CATALOGUE.get(name) or REGISTERED[name]
     except KeyError:
-        raise KeyError(f"没有名为“{name}”的文书，可选：{'、'.join(CATALOGUE)}") from None
+        raise KeyError(f"没有名为“{name}”的文书，可选：{'、'.join(all_documents())}") from None
+
+
+#: Documents of other areas (the petition notices …), added by their service modules with
+#: :func:`register` and found by :func:`get`; kept out of CATALOGUE (the mediation documents and
+#: the archive file).
+REGISTERED: dict[str, DocumentType] = {}
+
+
+def register(t: DocumentType) -> DocumentType:
+    """Add a document of another area (idempotent: registering the same name again replaces it)."""
+    if t.name in CATALOGUE:
+        raise ValueError(f"文书名称“{t.name}”已被人民调解文书使用")
+    REGISTERED[t.name] = t
+    return t
+
+
+def all_documents() -> dict[str, DocumentType]:
+    """The mediation documents followed by the registered ones."""
+    return {**CATALOGUE, **REGISTERED}
 
 
 # ------------------------------------------------------------------ the archive file

@@ -171,6 +171,8 @@ def document_choices(desk: Desk, case_id: str, view: CaseView | None = None) -> 
 
 
 def _doc_type(name: str) -> cat.DocumentType:
+    from . import petitions  # noqa: F401  (registers the petition notices in the catalogue)
+
     try:
         return cat.get(name)
     except KeyError as error:
@@ -183,7 +185,7 @@ def render_document(desk: Desk, case_id: str, name: str, *, mask: bool = False,
     catalogue does not offer it for this case. Cover, contents and back cover get their page
     numbers from a dry run of the archive (nothing allocated, nothing saved)."""
     t = _doc_type(name)
-    view = view or case_view(desk, case_id, mask=mask)
+    view = view or (t.make_view or case_view)(desk, case_id, mask=mask)
     ok, reason = t.applicable(view)
     if not ok:
         raise ServiceError(f"不能打印{t.label}：{reason}")
