@@ -1476,11 +1476,11 @@ def export_petition_ledger(desk: Desk, month: str, out_path: str | Path, *, mask
     if suffix == ".pdf":
         from ..documents.pdf import render_pdf
 
-        pages = printing._write_atomically(path, lambda tmp: render_pdf(document, tmp))
+        pages = printing.write_atomically(path, lambda tmp: render_pdf(document, tmp))
     else:
         from ..documents.docx import render_docx
 
-        printing._write_atomically(path, lambda tmp: render_docx(document, tmp))
+        printing.write_atomically(path, lambda tmp: render_docx(document, tmp))
         pages = None
     return LedgerExport(path=path, pages=int(pages) if pages else None, seconds=time.perf_counter() - started,
                         rows=len(ledger.rows))

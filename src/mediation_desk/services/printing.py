@@ -257,7 +257,7 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _write_atomically(path: Path, write: Callable[[Path], object]) -> object:
+def write_atomically(path: Path, write: Callable[[Path], object]) -> object:
     """Write through a temporary file in the same folder, then rename (never a half file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.stem}.part{path.suffix}")
@@ -276,7 +276,7 @@ def _write_atomically(path: Path, write: Callable[[Path], object]) -> object:
                 pass
 
 
-def _record(desk: Desk, case_id: str, doc_type: str, number: str, path: Path, masked: bool) -> GeneratedDocument:
+def record_document(desk: Desk, case_id: str, doc_type: str, number: str, path: Path, masked: bool) -> GeneratedDocument:
     digest = _sha256(path)
     with desk.tx() as session:
         row = GeneratedDocument(case_id=case_id, doc_type=doc_type, number=number, doc_date=desk.today(),
@@ -308,13 +308,13 @@ def print_document(desk: Desk, case_id: str, name: str, out_path: str | Path, *,
     started = time.perf_counter()
     document = render_document(desk, case_id, name, mask=mask)
     if suffix == ".pdf":
-        pages = _write_atomically(path, lambda tmp: render_pdf(document, tmp))
+        pages = write_atomically(path, lambda tmp: render_pdf(document, tmp))
     else:
-        _write_atomically(path, lambda tmp: render_docx(document, tmp))
+        write_atomically(path, lambda tmp: render_docx(document, tmp))
         pages = None
     seconds = time.perf_counter() - started
     number = document.meta.get("case_number", "") or ""
-    row = _record(desk, case_id, name, number, path, mask)
+    row = record_document(desk, case_id, name, number, path, mask)
     return PrintResult(path=path, name=name, title=_doc_type(name).title, pages=pages, sha256=row.sha256,
                        record_id=row.id, seconds=seconds, masked=mask)
 
@@ -505,8 +505,8 @@ def build_archive(desk: Desk, case_id: str, out_pdf: str | Path, docx_dir: str |
         return len(writer.pages)
 
     report("合并卷宗", 0.85)
-    pages = int(_write_atomically(out, write))  # type: ignore[arg-type]
-    row = _record(desk, case_id, ARCHIVE_DOC_TYPE, number, out, mask)
+    pages = int(write_atomically(out, write))  # type: ignore[arg-type]
+    row = record_document(desk, case_id, ARCHIVE_DOC_TYPE, number, out, mask)
     docx_files: list[Path] = []
     if docx_dir is not None:
         report("生成 Word 文件", 0.9)
@@ -524,8 +524,8 @@ def build_archive(desk: Desk, case_id: str, out_pdf: str | Path, docx_dir: str |
                 if first and first > 1:
                     _start_page_numbers_at(tmp, first)
 
-            _write_atomically(path, write_docx)
-            _record(desk, case_id, key if key in cat.CATALOGUE else f"archive:{key}", number, path, mask)
+            write_atomically(path, write_docx)
+            record_document(desk, case_id, key if key in cat.CATALOGUE else f"archive:{key}", number, path, mask)
             docx_files.append(path)
     report("完成", 1.0)
     return ArchiveResult(path=out, archive_number=number, allocated=allocated, pages=pages,

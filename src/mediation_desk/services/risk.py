@@ -1210,18 +1210,18 @@ def _check_suffix(path: Path, allowed: Sequence[str]) -> str:
 def _render(document, path: Path, suffix: str) -> int | None:
     from ..documents.docx import render_docx
     from ..documents.pdf import render_pdf
-    from .printing import _write_atomically
+    from .printing import write_atomically
 
     if suffix == ".pdf":
-        return _write_atomically(path, lambda tmp: render_pdf(document, tmp))  # type: ignore[return-value]
-    _write_atomically(path, lambda tmp: render_docx(document, tmp))
+        return write_atomically(path, lambda tmp: render_pdf(document, tmp))  # type: ignore[return-value]
+    write_atomically(path, lambda tmp: render_docx(document, tmp))
     return None
 
 
 def _register(desk: Desk, case_id: str | None, doc_type: str, number: str, path: Path) -> str:
-    from .printing import _record
+    from .printing import record_document
 
-    return _record(desk, case_id, doc_type, number, path, False).id  # type: ignore[arg-type]
+    return record_document(desk, case_id, doc_type, number, path, False).id  # type: ignore[arg-type]
 
 
 def export_report(desk: Desk, assessment_id: str, out_path: str | Path, *, form: str = "report") -> ExportResult:
