@@ -400,3 +400,27 @@ def test_empty_birth_date_from_a_form_is_no_date(desk):
     case = _register(desk, parties_=[PartyInput("applicant", fields={"name": "张三", "birth_date": ""})])
     (_link, zhang), = cases.case_detail(desk, case.id).parties
     assert zhang.birth_date is None
+
+
+def test_changing_the_deadline_rules_moves_open_cases_due_dates_at_once(desk):
+    """The 今日 page and the 已超期 filter read the stored due date: a settings change must
+    update it for every open case, not only when the case is next saved."""
+    from mediation_desk.services import settings as settings_service
+
+    open_case = cases.register_case(desk, "dispute", {"title": "邻里排水纠纷", "received_on": "2026-11-02"})
+    closed = cases.register_case(desk, "dispute", {"title": "已调结的纠纷", "received_on": "2026-11-02"})
+    cases.change_status(desk, closed.id, "failed", "2026-11-05")
+    assert cases.get_case(desk, open_case.id).due_on == date(2026, 12, 2)
+    settings_service.put(desk, settings_service.DEADLINES_KEY, {"mediation_days": 20})
+    assert cases.get_case(desk, open_case.id).due_on == date(2026, 11, 23)  # 22nd is a Sunday: next workday
+    assert cases.get_case(desk, closed.id).due_on is None
+
+
+def test_register_shows_the_village_of_a_case_recorded_at_group_level(desk):
+    from mediation_desk.services import organisation
+    from mediation_desk.services.register import query_cases
+
+    village = next(a for a in organisation.villages(desk) if a.name == "东山村")
+    group = next(a for a in organisation.list_areas(desk, "group") if a.parent_id == village.id)
+    cases.register_case(desk, "dispute", {"title": "组里的宅基地纠纷", "area_id": group.id})
+    assert query_cases(desk)[0].area_name == "东山村·一组"

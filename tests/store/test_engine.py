@@ -194,3 +194,25 @@ def test_store_transaction_translates_locked(store, dbh, store_path, monkeypatch
         blocker.execute("ROLLBACK")
         blocker.close()
         short.close()
+
+
+def test_large_files_defer_the_integrity_check_to_the_caller(tmp_path, monkeypatch):
+    """The desktop opens a big file at once and runs the integrity check afterwards."""
+    from mediation_desk.services import desktop
+    from mediation_desk.store import engine as engine_mod
+
+    path = tmp_path / "big.sqlite"
+    engine_mod.open_store(path).close()
+    monkeypatch.setattr(engine_mod, "DEFER_CHECK_BYTES", 0)
+    desk = desktop.open_desk(path)
+    try:
+        assert desk.store.check_deferred
+        assert desktop.deferred_check(desk) is None
+        assert not desk.store.check_deferred
+    finally:
+        desk.close()
+    store = engine_mod.open_store(path)  # the default still checks before opening
+    try:
+        assert not store.check_deferred
+    finally:
+        store.close()

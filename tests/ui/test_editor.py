@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageB
 from mediation_desk.domain.idcard import make_id_number
 from mediation_desk.services import attachments, cases, drafts, organisation, parties
 from mediation_desk.services.parties import PartyInput
+from mediation_desk.services.context import ServiceError
 from mediation_desk.services.register import CaseFilter, query_cases
 from mediation_desk.ui.cases.editor import CaseEditor
 
@@ -673,3 +674,19 @@ def test_timeline_form_keeps_typing_when_the_case_reloads(qtbot, desk, editors):
     assert [(e.kind, e.place, e.content) for e in events][-1] == ("investigation", "东山村", "上午走访了双方。")
     assert editor.events.content_edit.toPlainText() == "" and not editor.has_unsaved_changes()
     assert editor.events.date_edit.text() == "2026-11-27"
+
+
+def test_petition_steps_needing_a_decision_are_left_to_the_petitions_page(qtbot, desk):
+    """Replying needs a decision and a legal basis: the editor offers no button for it and the
+    service refuses it, pointing at the 信访 page; acceptance stays available."""
+    petition = cases.register_case(desk, "petition", {"title": "要求解决土地补偿", "petition_type": "claim",
+                                                      "channel": "visit", "received_on": "2026-11-02"})
+    cases.change_status(desk, petition.id, "accepted", "2026-11-05")
+    editor = CaseEditor(desk, case_id=petition.id, kind="petition")
+    qtbot.addWidget(editor)
+    names = {b.objectName() for b in editor._status_buttons}
+    assert "status_replied" not in names
+    assert "信访" in editor.next_label.text()
+    assert editor.print_button.isEnabled() and editor.contract_button.isEnabled()
+    with pytest.raises(ServiceError, match="信访"):
+        cases.change_status(desk, petition.id, "replied", "2026-11-20")

@@ -362,6 +362,14 @@ def extend_deadline(desk: Desk, case_id: str, days: int, reason: str, *, consent
         return case
 
 
+# Petition steps that carry a decision, a legal basis, a body or a statutory window: only
+# services.petitions may take them (it records and checks those); change_status refuses them.
+PETITION_STEPS_WITH_DATA = frozenset({
+    "not_accepted", "assigned_out", "legal_channel", "replied", "review_requested", "reviewed",
+    "rereview_requested", "rereviewed",
+})
+
+
 def change_status(desk: Desk, case_id: str, to_status: str, on: date | str | None = None, note: str = "") -> Case:
     """Move a case along its workflow; an invalid jump is refused with the reason."""
     on_date = parse_date(on, what="日期") if on else desk.today()
@@ -372,6 +380,10 @@ def change_status(desk: Desk, case_id: str, to_status: str, on: date | str | Non
             vocab.check_transition(case.kind, case.status, to_status)
         except DomainError as error:
             raise ServiceError(str(error)) from error
+        if case.kind == "petition" and to_status in PETITION_STEPS_WITH_DATA:
+            raise ServiceError(
+                f"信访事项“{vocab.status_label('petition', to_status)}”这一步要填写处理意见、依据、期限等内容，"
+                "请在“信访”页办理。")
         if on_date < case.received_on:
             raise FieldError("on", "日期不能早于受理日期。")
         if on_date > desk.today():

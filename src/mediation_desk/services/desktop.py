@@ -18,7 +18,7 @@ from . import settings as settings_service
 from .context import Desk, ServiceError
 
 __all__ = [
-    "StoreError", "ServiceError", "open_desk", "has_unit", "backup_policy", "backup_folder",
+    "StoreError", "ServiceError", "open_desk", "deferred_check", "has_unit", "backup_policy", "backup_folder",
     "last_backup_time", "backup_now", "auto_backup_on_exit", "list_backups", "verify_backup",
     "restore", "set_backup_policy", "BackupInfo", "FirstRunData", "parse_villages", "apply_first_run",
 ]
@@ -27,8 +27,25 @@ BackupInfo = _backup.BackupInfo
 
 
 def open_desk(path: Path | str, actor: str = "本机用户", *, create: bool = True) -> Desk:
-    """Open (create, upgrade) the data file; StoreError with a Chinese message on failure."""
-    return Desk(open_store(Path(path), create=create), actor=actor or "本机用户")
+    """Open (create, upgrade) the data file; StoreError with a Chinese message on failure.
+
+    A large file opens without waiting for its integrity check (`desk.store.check_deferred`);
+    the window then runs `deferred_check` in the background."""
+    return Desk(open_store(Path(path), create=create, check="auto"), actor=actor or "本机用户")
+
+
+def deferred_check(desk: Desk) -> str | None:
+    """Run the integrity check an `open_desk` deferred; a Chinese warning when it fails, else None."""
+    from ..store.engine import quick_check
+
+    if not desk.store.check_deferred:
+        return None
+    problems = quick_check(desk.store.engine)
+    desk.store.check_deferred = False
+    if not problems:
+        return None
+    return ("数据文件完整性检查未通过，可能已损坏。请不要继续录入，先用“文件 → 从备份恢复”找回最近的备份。\n\n"
+            + "；".join(problems[:3]))
 
 
 def has_unit(desk: Desk) -> bool:

@@ -149,10 +149,13 @@ def _where(filt: CaseFilter, today: date, conn=None, by_received_on: bool = Fals
 _SELECT = """
 SELECT c.id, c.number, c.kind, c.category, c.subcategory, c.title, c.status, c.risk_grade, c.risk_colour,
        c.received_on, c.accepted_on, c.due_on, c.closed_on, c.voided,
-       COALESCE(a.name, '') AS area_name, COALESCE(s.name, '') AS mediator_name,
+       COALESCE(CASE WHEN a.level IN ('group', 'grid') AND pa.name IS NOT NULL
+                     THEN pa.name || '·' || a.name ELSE a.name END, '') AS area_name,
+       COALESCE(s.name, '') AS mediator_name,
        """ + PARTY_NAMES_SQL + """ AS party_names
 FROM "case" c
 LEFT JOIN area a ON a.id = c.area_id
+LEFT JOIN area pa ON pa.id = a.parent_id
 LEFT JOIN staff s ON s.id = c.mediator_id
 """
 _FROM = """FROM "case" c

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from ..domain.calendar import WorkCalendar
 from ..domain.deadlines import DeadlineRules
@@ -58,6 +58,33 @@ def put(desk: Desk, key: str, value: Any) -> None:
         _calendar_from(value)
     with desk.tx() as session:
         set_value(desk, session, key, value)
+        if key in (DEADLINES_KEY, HOLIDAYS_KEY):
+            session.flush()
+            recompute_due_dates(session)
+
+
+def recompute_due_dates(session: Session) -> int:
+    """Recompute `case.due_on` of every case whose clock runs, after the rules or holidays change
+    (so 今日 and the 已超期 filter agree at once). Returns how many changed."""
+    from sqlalchemy import text
+
+    from ..store.models import Case
+    from .deadlines import CLOCK_STATUSES, current_due
+
+    rules, calendar = deadline_rules(session), work_calendar(session)
+    changed = 0
+    for kind, statuses in CLOCK_STATUSES.items():
+        names = ", ".join(f"'{s}'" for s in sorted(statuses))
+        ids = [r[0] for r in session.execute(text(
+            f"SELECT id FROM \"case\" WHERE kind = :k AND voided = 0 AND status IN ({names})"), {"k": kind})]
+        for start in range(0, len(ids), 500):
+            for case in session.exec(select(Case).where(Case.id.in_(ids[start:start + 500]))):
+                due = current_due(case, rules, calendar)
+                if due != case.due_on:
+                    case.due_on = due
+                    session.add(case)
+                    changed += 1
+    return changed
 
 
 def deadline_rules(session: Session) -> DeadlineRules:

@@ -132,6 +132,7 @@ class Case(Stamped, table=True):
         Index("ix_case_due", "due_on"),
         Index("ix_case_area", "area_id"),
         Index("ix_case_category", "category"),
+        Index("ix_case_updated", "updated_at"),
     )
 
     unit_id: str = Field(foreign_key="unit.id")

@@ -416,6 +416,32 @@ class Controller:
         warnings = desktop.store_warnings(desk)
         if warnings:
             widgets.info(window, "\n\n".join(warnings), "请注意")
+        if desk.store.check_deferred:
+            self._start_deferred_check(desk, window)
+
+    def _start_deferred_check(self, desk, window) -> None:
+        """A large file was opened without waiting for its integrity check: run it in a worker
+        thread and warn if it fails (the user can keep reading meanwhile)."""
+        from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+        from ..services import desktop
+        from . import widgets
+
+        class Emitter(QObject):
+            finished = Signal(object)
+
+        class Job(QRunnable):
+            def run(self) -> None:
+                try:
+                    emitter.finished.emit(desktop.deferred_check(desk))
+                except Exception as error:  # noqa: BLE001 — the check itself failing is a warning too
+                    log.exception("deferred integrity check failed")
+                    emitter.finished.emit(f"数据文件完整性检查无法完成：{error}")
+
+        emitter = Emitter(window)
+        emitter.finished.connect(lambda message: message and widgets.error(window, message, "数据文件可能已损坏"))
+        self._check_emitter = emitter
+        QThreadPool.globalInstance().start(Job())
 
     # -------------------------------------------------------------- switching files
 

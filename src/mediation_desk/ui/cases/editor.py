@@ -199,8 +199,17 @@ class CaseEditor(QWidget):
         self.void_button = QPushButton("作废…")
         self.void_button.setObjectName("void_button")
         self.void_button.clicked.connect(self.void_case)
-        self.actions_flow.addWidget(self.other_status_button)
-        self.actions_flow.addWidget(self.void_button)
+        self.print_button = QPushButton("打印…")
+        self.print_button.setObjectName("print_button")
+        self.print_button.setToolTip("预览、打印或另存本案的调解文书、通知书和卷宗")
+        self.print_button.clicked.connect(self.open_print_menu)
+        self.contract_button = QPushButton("领导包案…")
+        self.contract_button.setObjectName("contract_button")
+        self.contract_button.setToolTip("把本案交给一名领导包案（一案一策），或查看谁在包案")
+        self.contract_button.clicked.connect(self.assign_contract)
+        self._tail_buttons = [self.other_status_button, self.void_button, self.print_button, self.contract_button]
+        for button in self._tail_buttons:
+            self.actions_flow.addWidget(button)
         bottom.addWidget(self.actions_box, 1)
         self.save_button = QPushButton("保存 (Ctrl+S)")
         self.save_button.setObjectName("save_button")
@@ -999,30 +1008,36 @@ class CaseEditor(QWidget):
         self._status_buttons = []
         self.other_status_menu.clear()
         case = self.detail.case if self.detail else None
+        self.print_button.setEnabled(case is not None)
+        self.contract_button.setEnabled(case is not None and not case.voided)
         if case is None or case.voided:
             self.next_label.setText("保存后可以办理下一步" if case is None else "已作废，不能再办理")
             self.other_status_button.setEnabled(False)
             self.void_button.setEnabled(False)
             return
-        nexts = vocab.allowed_next(case.kind, case.status)
-        self.next_label.setText("下一步：" if nexts else "已归档，流程结束")
+        # Petition steps that need a decision, a basis or a window check are taken on the 信访 page.
+        hidden = case_service.PETITION_STEPS_WITH_DATA if case.kind == "petition" else frozenset()
+        all_next = vocab.allowed_next(case.kind, case.status)
+        nexts = [status for status in all_next if status not in hidden]
+        if case.kind == "petition" and len(nexts) < len(all_next):
+            self.next_label.setText("下一步（不予受理、转送、答复、复查复核等请在“信访”页办理）：")
+        else:
+            self.next_label.setText("下一步：" if all_next else "已归档，流程结束")
         words = ACTION_WORDS[case.kind]
-        for index, status in enumerate(nexts):
+        for status in nexts:
             button = QPushButton(words.get(status, vocab.status_label(case.kind, status)))
             button.setObjectName(f"status_{status}")
             button.setToolTip(f"把状态改为“{vocab.status_label(case.kind, status)}”")
             button.clicked.connect(lambda _c=False, s=status: self.request_status(s))
             self._status_buttons.append(button)
-        # keep the order: 下一步 label, buttons, 其他状态, 作废
-        self.actions_flow.removeWidget(self.other_status_button)
-        self.actions_flow.removeWidget(self.void_button)
-        for button in self._status_buttons:
+        # keep the order: 下一步 label, status buttons, 其他状态, 作废, 打印, 领导包案
+        for button in self._tail_buttons:
+            self.actions_flow.removeWidget(button)
+        for button in self._status_buttons + self._tail_buttons:
             self.actions_flow.addWidget(button)
-        self.actions_flow.addWidget(self.other_status_button)
-        self.actions_flow.addWidget(self.void_button)
         order = vocab.DISPUTE_STATUSES if case.kind == "dispute" else vocab.PETITION_STATUSES
         for status in order:
-            if status == case.status:
+            if status == case.status or status in hidden:
                 continue
             action = QAction(vocab.status_label(case.kind, status), self.other_status_menu)
             action.setData(status)
@@ -1031,6 +1046,28 @@ class CaseEditor(QWidget):
         self.other_status_button.setEnabled(True)
         self.void_button.setEnabled(True)
         self.actions_box.updateGeometry()
+
+    def open_print_menu(self) -> None:
+        """The 打印 menu of this case (saved first: printing reads what is stored)."""
+        if self.case_id is None:
+            warn(self, "请先保存案件，再打印。")
+            return
+        if self.has_unsaved_changes() and not self.save():
+            return
+        from ..printing import open_print_menu
+
+        open_print_menu(self, self.desk, self.case_id)
+
+    def assign_contract(self) -> None:
+        if self.case_id is None:
+            warn(self, "请先保存案件，再交办包案。")
+            return
+        if self.has_unsaved_changes() and not self.save():
+            return
+        from ..contracts import assign_for_case
+
+        if assign_for_case(self.desk, self.case_id, self) is not None:
+            self._reload_after_action()
 
     def _refresh_title(self) -> None:
         case = self.detail.case if self.detail else None
