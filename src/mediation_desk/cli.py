@@ -272,9 +272,13 @@ def _add_global_options(parser: argparse.ArgumentParser, *, sub: bool) -> None:
                        help=argparse.SUPPRESS)  # pin "today" (tests, reproducing a past report)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command line: global options and every registered subcommand."""
-    _load_extensions()
+def build_parser(*, load_extensions: bool = True) -> argparse.ArgumentParser:
+    """The whole command line: global options and every registered subcommand.
+
+    `load_extensions=False` skips importing the `cli_*` modules (and the services they pull in):
+    the window start-up uses it when the command line names no subcommand."""
+    if load_extensions:
+        _load_extensions()
     parser = _Parser(prog=PROG, description=DESCRIPTION, epilog=EPILOG, root=True)
     _add_global_options(parser, sub=False)
     parser.add_argument("--version", action="version", version=f"调解工作台 {PROG} {__version__}",
