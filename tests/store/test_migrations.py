@@ -228,3 +228,22 @@ def test_unversioned_file_with_tables_is_refused(v1_copy: Path):
     with pytest.raises(MigrationError) as info:
         open_store(v1_copy)
     assert "版本" in str(info.value)
+
+
+def _schema(path: Path) -> dict[tuple[str, str], str]:
+    with closing(sqlite3.connect(str(path))) as conn:
+        return {(kind, name): " ".join((sql or "").split())
+                for kind, name, sql in conn.execute(
+                    "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")}
+
+
+def test_upgraded_old_file_has_exactly_the_schema_of_a_new_file(v1_copy: Path, tmp_path: Path):
+    """Changing a table without writing a migration step fails here: the released version-1 file,
+    brought up to date by the ladder, must look exactly like a file created by this program."""
+    open_store(v1_copy).close()
+    fresh = tmp_path / "fresh.sqlite"
+    open_store(fresh).close()
+    old, new = _schema(v1_copy), _schema(fresh)
+    assert sorted(old) == sorted(new), "tables/indexes differ: add a migration to store/migrations.py"
+    for key, sql in new.items():
+        assert old[key] == sql, f"{key[0]} {key[1]} differs from a new file: add a migration"
