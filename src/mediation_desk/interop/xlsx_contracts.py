@@ -11,12 +11,11 @@ Built from :class:`mediation_desk.documents.templates.contracts_ledger.Contracts
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 # The rolling ledger's workbook helpers (private there; see the note in the report of issue 6).
-from .xlsx_ledger import XlsxWriteError, write_body, write_header, write_line, apply_page_setup, XlsxStyles, write_title_rows
+from .xlsx_ledger import save_workbook, write_body, write_header, write_line, apply_page_setup, XlsxStyles, write_title_rows
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..documents.templates.contracts_ledger import ContractsLedger
@@ -50,18 +49,4 @@ def write_contracts_xlsx(ledger: "ContractsLedger", path: str | os.PathLike) -> 
     write_line(ws, st, row + 1, signature_line(ledger.signatures), len(cols))
     ws.freeze_panes = ws.cell(first, 1)
     apply_page_setup(ws, ledger.paper, f"3:{first - 1}")
-    wb.properties.title = ledger.title
-    wb.properties.creator = "调解工作台 Mediation Desk"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=".包案台账-", suffix=".xlsx", dir=str(path.parent))
-    os.close(fd)
-    try:
-        wb.save(temp)
-        os.replace(temp, path)
-    except PermissionError as error:
-        raise XlsxWriteError(f"无法写入“{path.name}”：文件可能正在 Excel 或 WPS 中打开，或文件夹没有写入权限。"
-                             "请关闭该文件或换一个位置后再试。") from error
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
-    return path
+    return save_workbook(wb, path, ledger.title, ".包案台账-")

@@ -32,6 +32,26 @@ class XlsxWriteError(OSError):
     pass
 
 
+def save_workbook(wb, path: Path, title: str, temp_prefix: str = ".调解工作台-") -> Path:
+    """Save `wb` at `path` through a temporary file in the same folder (never a half-written
+    file under the final name); a file open in Excel/WPS gives a Chinese message."""
+    wb.properties.title = title
+    wb.properties.creator = "调解工作台 Mediation Desk"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=temp_prefix, suffix=".xlsx", dir=str(path.parent))
+    os.close(fd)
+    try:
+        wb.save(temp)
+        os.replace(temp, path)
+    except PermissionError as error:
+        raise XlsxWriteError(f"无法写入“{path.name}”：文件可能正在 Excel 或 WPS 中打开，或文件夹没有写入权限。"
+                             "请关闭该文件或换一个位置后再试。") from error
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
+    return path
+
+
 def _text_width(text: str) -> float:
     """Width in Excel character units (CJK and full-width characters count 2)."""
     w = 0.0
@@ -276,18 +296,4 @@ def write_ledger_xlsx(ledger: "Ledger", path: str | os.PathLike, sheets: Sequenc
     wanted = [s for s in ("ledger", "stats", "zero") if s in sheets] or ["ledger"]
     for sheet in wanted:
         {"ledger": _ledger_sheet, "stats": _stats_sheet, "zero": _zero_sheet}[sheet](wb, st, ledger)
-    wb.properties.title = ledger.title
-    wb.properties.creator = "调解工作台 Mediation Desk"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=".台账-", suffix=".xlsx", dir=str(path.parent))
-    os.close(fd)
-    try:
-        wb.save(temp)
-        os.replace(temp, path)
-    except PermissionError as error:
-        raise XlsxWriteError(f"无法写入“{path.name}”：文件可能正在 Excel 或 WPS 中打开，或文件夹没有写入权限。"
-                             "请关闭该文件或换一个位置后再试。") from error
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
-    return path
+    return save_workbook(wb, path, ledger.title, ".台账-")

@@ -9,11 +9,10 @@ Built from :class:`mediation_desk.services.risk.QuarterStats`; no queries here.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .xlsx_ledger import XlsxWriteError, write_body, write_header, write_line, apply_page_setup, XlsxStyles, write_title_rows
+from .xlsx_ledger import save_workbook, write_body, write_header, write_line, apply_page_setup, XlsxStyles, write_title_rows
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..services.risk import QuarterStats
@@ -87,18 +86,4 @@ def write_risk_stats_xlsx(stats: "QuarterStats", path: str | os.PathLike) -> Pat
     st = XlsxStyles()
     _stats_sheet(wb, st, stats)
     _items_sheet(wb, st, stats)
-    wb.properties.title = stats.title
-    wb.properties.creator = "调解工作台 Mediation Desk"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=".稳评统计-", suffix=".xlsx", dir=str(path.parent))
-    os.close(fd)
-    try:
-        wb.save(temp)
-        os.replace(temp, path)
-    except PermissionError as error:
-        raise XlsxWriteError(f"无法写入“{path.name}”：文件可能正在 Excel 或 WPS 中打开，或文件夹没有写入权限。"
-                             "请关闭该文件或换一个位置后再试。") from error
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
-    return path
+    return save_workbook(wb, path, stats.title, ".稳评统计-")
