@@ -45,7 +45,9 @@ from .parties import FieldError
 
 COLUMNS_KEY = "ledger_columns"
 MAX_PARTIES = 3  # parties listed per row; more print as "等N人"
-DESCRIPTION_CHARS = 60  # 基本情况/主要诉求 is cut to this length (the case file has the rest)
+DESCRIPTION_CHARS = 40  # 基本情况/主要诉求 is cut to this length (the case file has the rest)
+PROGRESS_CHARS = 24  # each work entry in 本月工作情况
+PROGRESS_ENTRIES = 3  # entries shown per row: the first, a count, the latest
 OPTIONS_KEY = "ledger_options"
 
 
@@ -570,11 +572,11 @@ def _progress(evts: list[tuple], labels: dict) -> str:
             continue
         text_ = content or result
         if kind == "note":
-            parts.append(f"{_md(on)}{_short(text_, 40)}")
+            parts.append(f"{_md(on)}{_short(text_, PROGRESS_CHARS)}")
         else:
-            parts.append(f"{_md(on)}{word}：{_short(text_, 40)}" if text_ else f"{_md(on)}{word}")
-    if len(parts) > 5:
-        parts = parts[:2] + [f"……（共{len(parts)}项工作）"] + parts[-2:]
+            parts.append(f"{_md(on)}{word}：{_short(text_, PROGRESS_CHARS)}" if text_ else f"{_md(on)}{word}")
+    if len(parts) > PROGRESS_ENTRIES:
+        parts = parts[:1] + [f"……（本月共{len(parts)}项工作）"] + parts[-1:]
     return "\n".join(parts)
 
 
