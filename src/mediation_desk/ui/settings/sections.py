@@ -91,6 +91,19 @@ class Section(QWidget):
         self.message.setStyleSheet(ERROR_STYLE)
         self.message.setText(text)
 
+    def apply(self, action, ok_text: str) -> bool:
+        """Run one service call: a refusal is shown in red and nothing changes; on success the
+        section reloads, says `ok_text` and tells the page that settings changed."""
+        try:
+            action()
+        except ValueError as error:
+            self.show_error(str(error))
+            return False
+        self.reload()
+        self.show_ok(ok_text)
+        self.changed.emit()
+        return True
+
     def show_ok(self, text: str) -> None:
         self.message.setStyleSheet(OK_STYLE)
         self.message.setText(text)
@@ -312,15 +325,9 @@ class AreasSection(Section):
         name, ok = QInputDialog.getText(self, "改名", "新名称：", QLineEdit.EchoMode.Normal, item.text(0))
         if not ok or not name.strip():
             return False
-        try:
-            organisation.rename_area(self.desk, area_id, name.strip())
-        except ValueError as error:
-            self.show_error(str(error))
-            return False
-        self.reload()
-        self.show_ok(f"已改名为“{name.strip()}”。")
-        self.changed.emit()
-        return True
+        return self.apply(
+            lambda: organisation.rename_area(self.desk, area_id, name.strip()),
+            f"已改名为“{name.strip()}”。")
 
 
 # ---------------------------------------------------------------------------------- staff
@@ -483,29 +490,17 @@ class StaffSection(Section):
         data = self._form()
         if data is None:
             return False
-        try:
-            organisation.update_staff(self.desk, staff.id, **data)
-        except ValueError as error:
-            self.show_error(str(error))
-            return False
-        self.reload()
-        self.show_ok(f"已保存“{data['name']}”的修改。")
-        self.changed.emit()
-        return True
+        return self.apply(
+            lambda: organisation.update_staff(self.desk, staff.id, **data),
+            f"已保存“{data['name']}”的修改。")
 
     def toggle_active(self) -> bool:
         staff = self.selected_staff()
         if staff is None:
             return False
-        try:
-            organisation.update_staff(self.desk, staff.id, active=not staff.active)
-        except ValueError as error:
-            self.show_error(str(error))
-            return False
-        self.reload()
-        self.show_ok(f"“{staff.name}”已{'停用' if staff.active else '重新启用'}。")
-        self.changed.emit()
-        return True
+        return self.apply(
+            lambda: organisation.update_staff(self.desk, staff.id, active=not staff.active),
+            f"“{staff.name}”已{'停用' if staff.active else '重新启用'}。")
 
 
 # ---------------------------------------------------------------------------------- vocabularies
@@ -623,15 +618,9 @@ class VocabSection(Section):
         name, ok = QInputDialog.getText(self, "改名", "新名称：", QLineEdit.EchoMode.Normal, item.text(0))
         if not ok or not name.strip():
             return False
-        try:
-            vocab_service.rename_entry(self.desk, self.current_vocab(), item.data(0, ID_ROLE), name)
-        except ValueError as error:
-            self.show_error(str(error))
-            return False
-        self.reload()
-        self.show_ok(f"已改名为“{name.strip()}”。")
-        self.changed.emit()
-        return True
+        return self.apply(
+            lambda: vocab_service.rename_entry(self.desk, self.current_vocab(), item.data(0, ID_ROLE), name),
+            f"已改名为“{name.strip()}”。")
 
 
 # ---------------------------------------------------------------------------------- deadlines
