@@ -83,6 +83,25 @@ class FlowLayout(QLayout):
         return y + line_height - rect.y() + m.bottom()
 
 
+def record_table(model, object_name: str = ""):
+    """A read-only table of records: whole-row single selection, alternating rows, no wrapping,
+    no row numbers, columns resizable by the user."""
+    from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+    table = QTableView()
+    if object_name:
+        table.setObjectName(object_name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    return table
+
+
 def scrolling(widget: QWidget) -> QScrollArea:
     """Wrap a form in a scroll area so nothing is cut off on small screens or with large text."""
     area = QScrollArea()

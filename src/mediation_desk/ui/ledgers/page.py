@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QHeaderView, QInputDialog, QLabel,
-    QPushButton, QSpinBox, QTableView, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from ...domain.ledger import format_rate
@@ -99,16 +99,7 @@ class LedgerPage(QWidget):
         self.notice_label.setStyleSheet("color: #a00000;")
 
         self.model = LedgerTableModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("ledgerTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table = widgets.record_table(self.model, "ledgerTable")
         self.table.activated.connect(self._activated)
         self.by_area = self._summary_table("村（社区）")
         self.by_area.setObjectName("ledgerByArea")
