@@ -120,7 +120,7 @@ def _cmd_archive(args: argparse.Namespace) -> int:
 def register() -> None:
     """Add the subcommands (idempotent: importing the module twice does not fail)."""
     cli.register_command("print", _configure_print, _cmd_print, replace=True,
-                         help="打印某个案件的调解文书（申请书、协议书、回访记录……；PDF/Word）",
+                         help="打印某个案件的文书（调解文书、信访告知书和意见书……；PDF/Word）",
                          description="打印某个案件的人民调解文书，保存为 PDF 或 Word 文件，并记入文书登记簿。\n"
                                      "示例：print agreement （2026）青调字第018号 --out 协议书.pdf\n"
                                      "      print --list               （全部文书）\n"
