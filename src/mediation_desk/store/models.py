@@ -227,6 +227,7 @@ class Case(Stamped, table=True):
     rereview_body: str = ""
     rereviewed_on: Optional[date] = None
     rereview_result: str = ""
+    rereview_hearing_days: int = 0  # hearing time, not counted in the re-review answer period
     legal_channel: str = ""  # court | arbitration | admin_review when routed
     # archive
     archive_number: str = ""
@@ -413,8 +414,11 @@ class RiskAssessment(Stamped, table=True):
     decision_outcome: str = ""
     assessed_on: Optional[date] = None
     filed_on: Optional[date] = None
+    filing_number: str = ""  # number given by the stability office when filed (报备)
+    filing_office: str = ""  # where it was filed
     follow_up: list = Field(default_factory=list, sa_column=_json_list())
     voided: bool = False
+    void_reason: str = ""
 
 
 # --------------------------------------------------------------------------- registries
