@@ -1000,7 +1000,7 @@ class _Generator:
             "dv_warning_station": "", "po_applicant": "", "po_urgent": False, "minors_count": 0, "minors_ages": [],
             "minors_arrangements": "", "referrals": [], "petition_type": "", "channel": "", "received_from": "",
             "representatives_count": 0, "assigned_to": "", "decision": "", "legal_basis": "", "reply_text": "",
-            "review_body": "", "review_result": "", "rereview_body": "", "rereview_result": "",
+            "review_body": "", "review_result": "", "rereview_body": "", "rereview_result": "", "rereview_hearing_days": 0,
             "legal_channel": "", "archive_number": "", "archive_keeper": "", "retention": "", "voided": False,
             "void_reason": "", "version": 1,
         })
@@ -2224,6 +2224,7 @@ class _Generator:
                 "suggested_level": suggestion.level, "suggested_reason": "；".join(suggestion.reasons),
                 "level": level, "override_reason": override, "decision_outcome": decision,
                 "assessed_on": assessed, "filed_on": filed, "follow_up": follow, "voided": False,
+                "filing_number": "", "filing_office": "", "void_reason": "",
             })
         rows.sort(key=lambda r: (r["assessed_on"], r["id"]))
         for r in rows:
