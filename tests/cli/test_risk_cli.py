@@ -40,7 +40,7 @@ def db(desk, db_path) -> Path:
         title="青石镇圩日集市搬迁", matter_type="decision", responsible_unit="青石镇党政综合办公室",
         surveyed=200, in_favour=120, against=60, neutral=20, dimensions=dict(PASS_ALL), level="high",
         override_reason="涉及摊贩较多，上调一级", decision_outcome="postpone", assessed_on=date(2026, 10, 15),
-        filed_on=date(2026, 10, 20), filing_number="临稳备〔2026〕30号"))
+        filed_on=date(2026, 10, 20), filing_number="临稳备〔2026〕30号", filing_office="临川县委政法委（维稳办）"))
     risk.save_assessment(desk, AssessmentInput(title="元旦文艺汇演", matter_type="event", assessed_on=date(2026, 11, 25)))
     risk.save_assessment(desk, AssessmentInput(
         title="河道综合治理工程", matter_type="project", surveyed=50, in_favour=45, against=3, neutral=2,
@@ -69,6 +69,10 @@ def test_risk_all_and_json(capsys, db):
     assert (first["suggested_level"], first["level"], first["overridden"]) == ("medium", "high", True)
     assert first["override_reason"] == "涉及摊贩较多，上调一级" and first["filing_number"] == "临稳备〔2026〕30号"
     assert first["assessed_on"] == "2026-10-15" and first["decision_label"] == "暂缓实施"
+    assert first["filing_office"] == "临川县委政法委（维稳办）" and first["filed_on"] == "2026-10-20"
+    assert first["follow_up"] == [] and first["void_reason"] == "" and first["status"] == "filed"
+    pending = next(a for a in data["assessments"] if a["title"] == "元旦文艺汇演")
+    assert (pending["filed_on"], pending["filing_number"], pending["filing_office"]) == (None, "", "")
     stats = data["stats"]
     assert (stats["due"], stats["assessed"], stats["rate"], stats["uncovered_high_cases"]) == (3, 1, "33.3%", 1)
     assert {x["level"]: x["count"] for x in stats["by_level"]} == {"high": 1, "medium": 0, "low": 0}
@@ -105,6 +109,11 @@ def test_risk_report_pdf_text(capsys, db, tmp_path):
     text = subprocess.run([exe, "-enc", "UTF-8", str(out_file), "-"], capture_output=True).stdout.decode()
     compact = "".join(text.split())
     assert "改判理由：涉及摊贩较多，上调一级" in compact and "临稳备〔2026〕30号" in compact
+    filing = tmp_path / "报备表.pdf"
+    call(capsys, "--db", db, "--today", TODAY, "risk-report", "（2026）青稳评字第001号", "--out", filing, "--filing")
+    text = subprocess.run([exe, "-enc", "UTF-8", str(filing), "-"], capture_output=True).stdout.decode()
+    compact = "".join(text.split())
+    assert "临稳备〔2026〕30号" in compact and "临川县委政法委（维稳办）" in compact
 
 
 def test_risk_report_refusals(capsys, db, tmp_path):

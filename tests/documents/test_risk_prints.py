@@ -184,8 +184,18 @@ def filing_values(main) -> list[str]:
             "2026年11月20日", "拟在东山村建设垃圾中转站一座", "1.周边群众担心臭气影响生活（可能性高、影响中）",
             "2.施工期间可能出现阻工（可能性中、影响低）", "合理性：存在风险，风险程度中，选址争议",
             "一、公开项目信息", "风险等级为“高”（建议等级“中”，改判理由：周边农户较多，社会影响面大，上调一级）",
-            "☑暂缓实施", "□实施", "□不实施", "2026年11月24日", "临稳备〔2026〕35号",
+            "☑暂缓实施", "□实施", "□不实施", "2026年11月24日", "临稳备〔2026〕35号", "县委政法委（县维稳办）",
             "调查120人：支持70人（60.9%），反对30人（26.1%），中立15人（13.0%）"]
+
+
+def test_the_filing_is_in_its_columns(printed):
+    main = risk.get_assessment(printed["desk"], printed["main"].id)
+    assert (main.filed_on, main.filing_number, main.filing_office) == (
+        date(2026, 11, 24), "临稳备〔2026〕35号", "县委政法委（县维稳办）")
+    assert main.follow_up == [{"date": "2026-11-26", "note": "群众情绪平稳"}]  # follow-up notes only
+    view = risk.report_view(printed["desk"], main.id)
+    assert (view.filing_number, view.filing_office) == (main.filing_number, main.filing_office)
+    assert [(f.on, f.note) for f in view.follow_up] == [(date(2026, 11, 26), "群众情绪平稳")]
 
 
 def test_filing_form_pdf(printed):
@@ -284,6 +294,8 @@ def test_stats_xlsx(printed):
     values = [r for r in items.iter_rows(min_row=4, values_only=True) if r[0] is not None]
     numbers = [r[1] for r in values if isinstance(r[0], int)]
     assert numbers == [it.number for it in s.items]
+    main = next(r for r in values if r[1] == printed["main"].number)
+    assert main[risk_stats.ITEM_TITLES.index("备案编号")] == "临稳备〔2026〕35号"
     assert items.freeze_panes == "A4" and items.print_title_rows.replace("$", "") == "3:3"
 
 

@@ -178,9 +178,20 @@ def test_round_trip_through_the_editor_input(desk):
     assert back.party_views == data.party_views and back.risk_points == data.risk_points
     again = risk.save_assessment(desk, back, a.id).assessment
     assert again.follow_up == a.follow_up and again.dimensions == a.dimensions
-    assert a.filed_on == date(2026, 11, 20) and {"kind": "filing", "date": "2026-11-20", "number": "临稳备〔2026〕35号",
-                                                 "office": "县维稳办",
-                                                 "note": "报县维稳办备案（备案编号：临稳备〔2026〕35号）"} in a.follow_up
+    # the filing is in its own columns; follow_up holds the follow-up notes only
+    assert (a.filed_on, a.filing_number, a.filing_office) == (date(2026, 11, 20), "临稳备〔2026〕35号", "县维稳办")
+    assert a.follow_up == [{"date": "2026-11-22", "note": "召开会议"}, {"date": "2026-11-25", "note": "群众情绪平稳"}]
+    assert (again.filing_number, again.filing_office) == (a.filing_number, a.filing_office)
+
+
+def test_withdrawing_the_filing_clears_its_columns(desk):
+    a = risk.save_assessment(desk, matter(level="low", filed_on=date(2026, 11, 20), filing_number="临稳备〔2026〕7号",
+                                          filing_office="县维稳办")).assessment
+    assert (a.filing_number, a.filing_office) == ("临稳备〔2026〕7号", "县维稳办")
+    data = risk.input_from_row(a)
+    data.filed_on, data.filing_number = None, ""
+    b = risk.save_assessment(desk, data, a.id).assessment
+    assert (b.filed_on, b.filing_number, b.filing_office, b.follow_up) == (None, "", "", [])
 
 
 def test_filing_follow_up_and_void(desk):
@@ -189,15 +200,31 @@ def test_filing_follow_up_and_void(desk):
         risk.record_filing(desk, a.id, "2026-11-20", "临稳备〔2026〕9号")  # level not confirmed yet
     risk.confirm_level(desk, a.id)
     r = risk.record_filing(desk, a.id, "2026-11-20", "临稳备〔2026〕9号", "县委政法委")
-    assert r.assessment.filed_on == date(2026, 11, 20) and risk.filing_number(r.assessment) == "临稳备〔2026〕9号"
+    assert r.assessment.filed_on == date(2026, 11, 20)
+    assert (r.assessment.filing_number, r.assessment.filing_office) == ("临稳备〔2026〕9号", "县委政法委")
+    assert r.assessment.follow_up == []  # the filing is not a follow-up note
+    r = risk.record_filing(desk, a.id, "2026-11-21", "临稳备〔2026〕10号")  # corrected: the office is kept
+    assert (r.assessment.filed_on, r.assessment.filing_number, r.assessment.filing_office) == (
+        date(2026, 11, 21), "临稳备〔2026〕10号", "县委政法委")
+    listed = risk.list_assessments(desk)[0]
+    assert (listed.filing_number, listed.filing_office) == ("临稳备〔2026〕10号", "县委政法委")
     r = risk.add_follow_up(desk, a.id, "2026-11-26", "实施平稳")
     assert [(f.on, f.note) for f in risk.input_from_row(r.assessment).follow_up] == [(date(2026, 11, 26), "实施平稳")]
+    assert r.assessment.follow_up == [{"date": "2026-11-26", "note": "实施平稳"}]
+    assert r.assessment.filing_number == "临稳备〔2026〕10号"
     with pytest.raises(FieldError):
         risk.add_follow_up(desk, a.id, TODAY, " ")
     with pytest.raises(FieldError):
         risk.void_assessment(desk, a.id, "  ")
-    v = risk.void_assessment(desk, a.id, "重复登记")
-    assert v.voided and risk.void_reason(v) == "重复登记"
+    v = risk.void_assessment(desk, a.id, "  重复登记 ")
+    assert v.voided and v.void_reason == "重复登记"
+    stored = risk.get_assessment(desk, a.id)
+    assert stored.void_reason == "重复登记" and stored.follow_up == [{"date": "2026-11-26", "note": "实施平稳"}]
+    assert (stored.filing_number, stored.filing_office) == ("临稳备〔2026〕10号", "县委政法委")
+    d = risk.assessment_dict(desk, a.id)
+    assert (d["void_reason"], d["status"], d["filing_number"], d["filing_office"]) == (
+        "重复登记", "voided", "临稳备〔2026〕10号", "县委政法委")
+    assert d["follow_up"] == [{"date": date(2026, 11, 26), "note": "实施平稳"}]
     with pytest.raises(ServiceError):
         risk.save_assessment(desk, matter(), a.id)
     with pytest.raises(ServiceError):
@@ -205,7 +232,7 @@ def test_filing_follow_up_and_void(desk):
     assert risk.list_assessments(desk) == []
     assert [r.status for r in risk.list_assessments(desk, RiskFilter(include_voided=True))] == ["voided"]
     # every call wrote exactly one audit row in its own transaction
-    assert [e.action for e in audits(desk, a.id)] == ["create"] + ["update"] * 4
+    assert [e.action for e in audits(desk, a.id)] == ["create"] + ["update"] * 5  # confirm, 2 filings, follow-up, void
 
 
 def test_find_by_number_or_id(desk):

@@ -264,6 +264,39 @@ def test_high_risk_case_assessment_and_contract(page, desk, monkeypatch, message
     assert with_signal == [case.id]
 
 
+def test_filing_through_the_dialog_goes_to_the_columns(page, desk, monkeypatch, messages):
+    def fill(d: AssessmentDialog):
+        fill_matter(d)
+        _set_combo(d.level_combo, risk.ADOPT_SUGGESTED)
+        d.filed_check.setChecked(True)
+        d.filed_edit.setDate(QDate(2026, 11, 24))
+        d.filing_number_edit.setText("临稳备〔2026〕35号")
+        d.office_edit.setText("临川县委政法委（维稳办）")
+        d.add_follow_up(date(2026, 11, 26), "群众情绪平稳")
+
+    _patch_dialog(monkeypatch, fill)
+    a = page.new_assessment().assessment
+    stored = risk.get_assessment(desk, a.id)
+    assert (stored.filed_on, stored.filing_number, stored.filing_office) == (
+        date(2026, 11, 24), "临稳备〔2026〕35号", "临川县委政法委（维稳办）")
+    assert stored.follow_up == [{"date": "2026-11-26", "note": "群众情绪平稳"}]
+    assert "2026-11-24 临川县委政法委（维稳办） 临稳备〔2026〕35号" in page.detail.toPlainText()
+    assert "1条" in page.detail.toPlainText()
+    tip = page.model.data(page.model.index(0, 7), Qt.ItemDataRole.ToolTipRole)
+    assert "报临川县委政法委（维稳办）备案" in tip and "临稳备〔2026〕35号" in tip
+
+    # the dialog shows the stored filing again; unticking 已报备 clears it
+    def check_and_untick(d: AssessmentDialog):
+        assert d.filed_check.isChecked() and d.filing_number_edit.text() == "临稳备〔2026〕35号"
+        assert d.office_edit.text() == "临川县委政法委（维稳办）" and d.follow_table.rowCount() == 1
+        d.filed_check.setChecked(False)
+
+    _patch_dialog(monkeypatch, check_and_untick)
+    again = page.edit_assessment(a.id).assessment
+    assert (again.filed_on, again.filing_number, again.filing_office) == (None, "", "")
+    assert again.follow_up == [{"date": "2026-11-26", "note": "群众情绪平稳"}]
+
+
 def test_void(page, desk, monkeypatch, messages):
     _patch_dialog(monkeypatch, fill_matter)
     a = page.new_assessment().assessment
@@ -275,6 +308,10 @@ def test_void(page, desk, monkeypatch, messages):
     page.changed.connect(lambda: changed.append(1))
     assert page.void_assessment() and changed
     assert page.model.rowCount() == 0 and risk.get_assessment(desk, a.id).voided
+    stored = risk.get_assessment(desk, a.id)
+    assert stored.void_reason == "重复登记" and stored.follow_up == []
+    text = page._detail_html(risk.assessment_dict(desk, a.id), None)
+    assert "作废理由" in text and "重复登记" in text
 
 
 def test_first_load_shows_all_quarters_when_this_one_is_empty(qtbot, desk):

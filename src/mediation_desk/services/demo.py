@@ -2229,6 +2229,15 @@ class _Generator:
         rows.sort(key=lambda r: (r["assessed_on"], r["id"]))
         for r in rows:
             r["number"], _ = self._allocate("risk", r["assessed_on"].year)
+        # the stability office numbers the filings it receives in order, per year (no draw: the
+        # random sequence of the rest of the demo is unchanged)
+        county = self.county_name or "临川县"
+        filed_seq: dict[int, int] = {}
+        for r in sorted((r for r in rows if r["filed_on"]), key=lambda r: (r["filed_on"], r["number"])):
+            year = r["filed_on"].year
+            filed_seq[year] = filed_seq.get(year, 0) + 1
+            r["filing_number"] = f"{county[0]}稳备〔{year}〕{filed_seq[year]}号"  # 临稳备〔2026〕12号
+            r["filing_office"] = f"{county}委政法委（维稳办）"  # 临川县委政法委（维稳办）
         return rows
 
 

@@ -17,11 +17,9 @@ Storage notes (the table is shared, see store/models.py ``RiskAssessment``):
   a bare finding code — read both);
 * ``risk_points`` = ``[{"text", "likelihood", "impact", "measure"}]`` (or plain texts);
 * ``party_views`` = ``[{"party", "view", "adopted", "note"}]``;
-* ``follow_up`` = ``[{"date", "note"}]`` follow-up notes, plus — because the table has no columns
-  for them — one entry ``{"kind": "filing", "date", "number", "office", "note"}`` for the filing
-  with the stability office (``filed_on`` mirrors its date) and ``{"kind": "void", …}`` with the
-  reason when an assessment is voided. Readers that only know ``date``/``note`` still show a
-  sensible line.
+* ``follow_up`` = ``[{"date", "note"}]``: follow-up notes (跟踪情况) only;
+* the filing with the stability office (报备) is in ``filed_on``, ``filing_number`` and
+  ``filing_office``; a voided assessment keeps its reason in ``void_reason``.
 
 Quarterly statistics (:func:`quarter_stats`, [ours], no national template): an assessment belongs
 to the quarter of its 评估日期 (an assessment not yet dated belongs to the current quarter).
@@ -74,8 +72,6 @@ __all__ = [
 ADOPT_SUGGESTED = "suggested"
 REPORT_FORMATS = (".pdf", ".docx")
 STATS_FORMATS = (".pdf", ".docx", ".xlsx")
-FILING = "filing"
-VOID = "void"
 STATUS_LABELS = {"pending": "未定级", "assessed": "已定级", "filed": "已备案", "voided": "已作废",
                  "uncovered": "未评估"}  # uncovered: a high-risk case with no assessment (item list only)
 
@@ -206,32 +202,11 @@ def _entry_date(value: Any) -> date | None:
 def _follow_of(row: RiskAssessment) -> list[FollowUpInput]:
     out = []
     for value in row.follow_up or []:
-        if isinstance(value, dict) and value.get("kind") in (FILING, VOID):
-            continue
         if isinstance(value, dict):
             d = _entry_date(value.get("date"))
             if d is not None:
                 out.append(FollowUpInput(d, str(value.get("note") or "")))
     return sorted(out, key=lambda f: f.on)
-
-
-def _special(row: RiskAssessment, kind: str) -> dict:
-    for value in row.follow_up or []:
-        if isinstance(value, dict) and value.get("kind") == kind:
-            return value
-    return {}
-
-
-def filing_number(row: RiskAssessment) -> str:
-    return str(_special(row, FILING).get("number") or "")
-
-
-def filing_office(row: RiskAssessment) -> str:
-    return str(_special(row, FILING).get("office") or "")
-
-
-def void_reason(row: RiskAssessment) -> str:
-    return str(_special(row, VOID).get("note") or "")
 
 
 def input_from_row(row: RiskAssessment) -> AssessmentInput:
@@ -245,7 +220,7 @@ def input_from_row(row: RiskAssessment) -> AssessmentInput:
         dimensions=_dimensions_of(row), party_views=_views_of(row), risk_points=_points_of(row),
         mitigation=row.mitigation, contingency=row.contingency, assessed_on=row.assessed_on, level=row.level,
         override_reason=row.override_reason, decision_outcome=row.decision_outcome, filed_on=row.filed_on,
-        filing_number=filing_number(row), filing_office=filing_office(row), follow_up=_follow_of(row))
+        filing_number=row.filing_number or "", filing_office=row.filing_office or "", follow_up=_follow_of(row))
 
 
 # --------------------------------------------------------------------------- validation
@@ -430,16 +405,10 @@ def _store(row: RiskAssessment, data: AssessmentInput, suggestion: RiskSuggestio
     row.decision_outcome = data.decision_outcome
     row.assessed_on = data.assessed_on
     row.filed_on = data.filed_on
-    entries: list[dict] = [{"date": f.on.isoformat(), "note": f.note} for f in data.follow_up]
-    if data.filed_on:
-        office = data.filing_office or "稳定工作部门"
-        note = f"报{office}备案" + (f"（备案编号：{data.filing_number}）" if data.filing_number else "")
-        entries.append({"kind": FILING, "date": data.filed_on.isoformat(), "number": data.filing_number,
-                        "office": data.filing_office, "note": note})
-    void = _special(row, VOID)
-    if void:
-        entries.append(void)
-    row.follow_up = entries
+    # the number and the office belong to the filing: none without a filing date
+    row.filing_number = data.filing_number if data.filed_on else ""
+    row.filing_office = data.filing_office if data.filed_on else ""
+    row.follow_up = [{"date": f.on.isoformat(), "note": f.note} for f in data.follow_up]
     row.updated_at = utcnow()
 
 
@@ -551,8 +520,7 @@ def void_assessment(desk: Desk, assessment_id: str, reason: str) -> RiskAssessme
             raise ServiceError(f"风险评估 {row.number} 已经作废。")
         before = audit.snapshot(row)
         row.voided = True
-        row.follow_up = [*(row.follow_up or []), {"kind": VOID, "date": desk.today().isoformat(),
-                                                   "note": reason, "by": desk.actor}]
+        row.void_reason = reason
         row.updated_at = utcnow()
         session.add(row)
         session.flush()
@@ -639,6 +607,7 @@ class AssessmentRow:
     status_label: str
     voided: bool
     needs_contract: bool = False
+    filing_office: str = ""
 
     @property
     def suggested_label(self) -> str:
@@ -668,8 +637,8 @@ def _row_view(row: RiskAssessment, case_numbers: dict[str, str], contracted: set
         quarter=_quarter_of_row(row, today).key, suggested_level=row.suggested_level, level=row.level,
         overridden=bool(row.level) and row.level != row.suggested_level, decision_outcome=row.decision_outcome,
         decision_label=vocab.label("decision_outcome", row.decision_outcome) if row.decision_outcome else "",
-        filed_on=row.filed_on, filing_number=filing_number(row), status=status, status_label=STATUS_LABELS[status],
-        voided=row.voided,
+        filed_on=row.filed_on, filing_number=row.filing_number or "", status=status, status_label=STATUS_LABELS[status],
+        voided=row.voided, filing_office=row.filing_office or "",
         needs_contract=(row.level == "high" and bool(row.case_id) and not row.voided and row.case_id not in contracted))
 
 
@@ -754,10 +723,11 @@ def assessment_dict(desk: Desk, row: RiskAssessment | str) -> dict[str, Any]:
         "decision_outcome": row.decision_outcome,
         "decision_label": vocab.label("decision_outcome", row.decision_outcome) if row.decision_outcome else "",
         "assessed_on": row.assessed_on, "quarter": _quarter_of_row(row, desk.today()).key,
-        "filed_on": row.filed_on, "filing_number": data.filing_number, "filing_office": data.filing_office,
+        "filed_on": row.filed_on, "filing_number": row.filing_number or "",
+        "filing_office": row.filing_office or "",
         "follow_up": [{"date": f.on, "note": f.note} for f in data.follow_up],
         "status": _status(row), "status_label": STATUS_LABELS[_status(row)], "voided": row.voided,
-        "void_reason": void_reason(row),
+        "void_reason": row.void_reason or "",
     }
 
 
@@ -1168,7 +1138,7 @@ def quarter_stats(desk: Desk, quarter: Quarter | str) -> QuarterStats:
             suggested_label=LEVEL_LABELS.get(r.suggested_level, ""), level_label=LEVEL_LABELS.get(r.level, ""),
             overridden=done and r.level != r.suggested_level,
             decision_label=vocab.label("decision_outcome", r.decision_outcome) if r.decision_outcome else "",
-            filed_on=r.filed_on, filing_number=filing_number(r), status_label=STATUS_LABELS[_status(r)],
+            filed_on=r.filed_on, filing_number=r.filing_number or "", status_label=STATUS_LABELS[_status(r)],
             assessment_id=r.id, case_id=r.case_id or ""))
     for c in uncovered:
         by_type["case"].due += 1

@@ -1,6 +1,7 @@
 """社会稳定风险评估报备表 — the filing form sent to the stability office (DOMAIN.md §7): 填报单位,
-编号, 事项名称, 责任主体, 责任人, 联系方式, 事项概况, 主要风险, 化解措施, 评估结论, 结果运用, and
-the seals of the filing unit and of the office that receives it, each over a date.
+编号, 事项名称, 责任主体, 责任人, 联系方式, 事项概况, 主要风险, 化解措施, 评估结论, 结果运用, the
+filing (报备日期, 备案编号) and the seals of the filing unit and of the office that receives it (备案单位,
+its name over the seal once filed), each over a date.
 
 Form layout (A4, bordered grid). Built from :class:`mediation_desk.services.risk.AssessmentView`.
 """
@@ -58,10 +59,12 @@ def assessment_conclusion(v: "AssessmentView") -> str:
     return text + f"，{ADVICE[v.level]}。"
 
 
-def seal_cell(on) -> Cell:
-    """Room for the opinion and the seal over the date (date blank to write by hand)."""
+def seal_cell(on, unit: str = "") -> Cell:
+    """Room for the opinion and the seal over the date (date blank to write by hand); the unit
+    whose seal it is, when known, over the seal."""
     date_text = blank_date(on) if on else BLANK_DATE
-    return Cell(f"（盖章）\n{date_text}", align="right", valign="bottom", min_height_mm=25)
+    return Cell((f"{unit}\n" if unit else "") + f"（盖章）\n{date_text}", align="right", valign="bottom",
+                min_height_mm=25)
 
 
 def build(v: "AssessmentView") -> Document:
@@ -81,7 +84,7 @@ def build(v: "AssessmentView") -> Document:
         [Field("结果运用", checkboxes(outcomes, v.decision_label or None), span=3)],
         [Field("报备日期", blank_date(v.filed_on) if v.filed_on else ""), Field("备案编号", v.filing_number)],
         [Cell("填报单位\n意见", kind="label"), seal_cell(v.filed_on),
-         Cell("备案单位\n意见", kind="label"), seal_cell(None)],
+         Cell("备案单位\n意见", kind="label"), seal_cell(None, v.filing_office)],
     ]
     rows.append([Cell(f"填表人：{FULL * 6}审核人：{FULL * 6}主要负责人：{v.unit_head or FULL * 4}", span=4,
                       align="left", valign="middle", min_height_mm=10)])

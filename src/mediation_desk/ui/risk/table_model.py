@@ -88,5 +88,6 @@ class AssessmentTableModel(QAbstractTableModel):
             if col == 1:
                 return self.text(r, 1)
             if col == 7 and r.filed_on:
-                return f"{_date(r.filed_on)} 报备" + (f"，备案编号 {r.filing_number}" if r.filing_number else "")
+                return (f"{_date(r.filed_on)} " + (f"报{r.filing_office}备案" if r.filing_office else "报备")
+                        + (f"，备案编号 {r.filing_number}" if r.filing_number else ""))
         return None
