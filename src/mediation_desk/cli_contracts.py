@@ -4,7 +4,8 @@
   progress (``--all``: closed ones too), overdue and due-soon first, with each one's 本月工作情况
   reported or not; a line per leader's load at the end (not with ``--json``);
 * ``mediation-desk --db F contracts-ledger --month 2026-11 --out FILE.pdf|.docx|.xlsx`` — the
-  monthly 包案台账 (A4 landscape; ``--leader NAME`` for one leader's contracts);
+  monthly 包案台账 (A4 landscape; ``--leader NAME`` for one leader's contracts; ``--mask`` hides the
+  parties' names as 张*三 for a copy that leaves the office);
 * ``mediation-desk --db F contract-letter CASE_NUMBER --out FILE.pdf|.docx`` — the 包案责任书 of
   a case's contract.
 
@@ -86,6 +87,7 @@ def _configure_ledger(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", required=True, type=Path, metavar="FILE",
                    help="输出文件：.pdf、.docx（Word）或 .xlsx（Excel），按扩展名决定格式")
     p.add_argument("--leader", metavar="NAME", help="只列这位包案领导的包案；不填为本单位全部")
+    p.add_argument("--mask", action="store_true", help="隐藏信访人、当事人姓名（如“张*三”），用于送出本单位的台账")
 
 
 def _cmd_ledger(args: argparse.Namespace) -> int:
@@ -95,13 +97,15 @@ def _cmd_ledger(args: argparse.Namespace) -> int:
     if out.suffix.lower() not in contracts.LEDGER_FORMATS:
         raise cli.CliError(f"不支持的输出格式“{out.suffix or '（无扩展名）'}”：--out 应以 .pdf、.docx 或 .xlsx 结尾。")
     with cli.open_desk(args) as desk:
-        book = contracts.build_ledger(desk, args.month, leader=args.leader)
+        book = contracts.build_ledger(desk, args.month, leader=args.leader, mask=args.mask)
         result = contracts.export_ledger(desk, book, out)
     stream = cli._out()
     print(f"已生成：{result.path}", file=stream)
     pages = f"，共 {result.pages} 页" if result.pages else ""
     print(f"{book.title}（{len(book.lines)} 件{pages}，用时 {result.seconds:.1f} 秒）", file=stream)
     print(book.total_line, file=stream)
+    if book.masked:
+        print("信访人、当事人姓名已作隐藏处理。", file=stream)
     return cli.EXIT_OK
 
 

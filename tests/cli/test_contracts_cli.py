@@ -113,3 +113,17 @@ def test_contract_letter(capsys, db, tmp_path):
     assert out_file.stat().st_size > 1000 and "领导包案责任书 （2026）青包字第001号（包案领导：赵建国）" in out
     code, _out, err = call(capsys, "--db", db, "contract-letter", "（2026）青调字第099号", "--out", out_file)
     assert code == 2 and "找不到编号" in err
+
+
+def test_contracts_ledger_with_the_names_masked(capsys, db, tmp_path):
+    from openpyxl import load_workbook
+
+    out_file = tmp_path / "包案台账-隐藏.xlsx"
+    code, out, err = call(capsys, "--db", db, "--today", TODAY, "contracts-ledger", "--month", "2026-11",
+                          "--out", out_file, "--mask")
+    assert code == 0, err
+    assert "信访人、当事人姓名已作隐藏处理。" in out
+    cells = [str(c.value) for row in load_workbook(out_file).active.iter_rows() for c in row if c.value]
+    text = "\n".join(cells)
+    assert "张*宅基地纠纷" in text and "张三" not in text and "李四" not in text
+    assert "注：信访人、当事人姓名已作隐藏处理。" in cells

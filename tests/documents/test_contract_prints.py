@@ -282,3 +282,22 @@ def test_a_long_plan_continues_below_the_grid_and_an_empty_letter_has_blanks(tmp
     render_pdf(build(ContractLetterView()), empty)
     text = flat(pdftotext(empty))
     assert "None" not in text and "包案领导（签字）" in text and "年月日" in text
+
+
+def test_the_masked_ledger_hides_the_parties_names(book, tmp_path):
+    from mediation_desk.domain.masking import mask_name
+
+    desk = book["desk"]
+    masked = contracts.build_ledger(desk, "2026-11", mask=True)
+    plain = book["ledger"]
+    assert masked.masked and not plain.masked and len(masked.lines) == len(plain.lines)
+    for m, p in zip(masked.lines, plain.lines):
+        assert m.parties == "、".join(mask_name(n) for n in p.parties.split("、"))
+        for name in p.parties.split("、"):
+            assert all(name not in cell for cell in m.cells()), name
+    assert masked.lines[0].parties == "张*甲" and masked.lines[0].case.startswith("张*甲反映宅基地边界问题")
+    path = tmp_path / "隐藏.pdf"
+    contracts.export_ledger(desk, masked, path)
+    text = flat(pdftotext(path))
+    assert "张*甲" in text and "张某甲" not in text and "注：信访人、当事人姓名已作隐藏处理。" in text
+    assert "赵建国" in text  # leaders are not parties

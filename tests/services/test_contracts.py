@@ -124,9 +124,22 @@ def test_edit_hands_over_to_another_leader_with_their_post(desk):
     edited = contracts.update_contract(desk, contract.id, leader_id=other.id, plan=PLAN + "\n五、分工：略")
     assert (edited.leader_name, edited.leader_post, edited.leader_phone) == ("钱副镇长", "副镇长", "13700001111")
     with pytest.raises(ServiceError, match="不能直接修改"):
+        contracts.update_contract(desk, contract.id, number="X", status="resolved")
+    # the deadline may be brought forward, never past the term's default (that is an extension)
+    assert contracts.max_deadline(desk, contract.id) == contract.deadline_on
+    with pytest.raises(FieldError, match="化解时限不能晚于2026年12月10日") as refused:
         contracts.update_contract(desk, contract.id, deadline_on=date(2027, 5, 1))
+    assert refused.value.field == "deadline_on"
+    with pytest.raises(FieldError, match="化解时限应晚于交办日期"):
+        contracts.update_contract(desk, contract.id, deadline_on=contract.assigned_on)
+    earlier = contracts.update_contract(desk, contract.id, deadline_on=date(2026, 12, 1))
+    assert earlier.deadline_on == date(2026, 12, 1)
+    before = len(contracts.contract_history(desk, contract.id))
+    contracts.update_contract(desk, contract.id, plan=earlier.plan)  # nothing changed: no audit row
     history = [h.text for h in contracts.contract_history(desk, contract.id)]
+    assert len(history) == before
     assert any("包案领导由赵建国改为钱副镇长" in h for h in history)
+    assert any("化解时限由2026年12月10日改为2026年12月1日" in h for h in history)
 
 
 # --------------------------------------------------------------------------- progress and the reminder

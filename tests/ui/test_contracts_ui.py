@@ -242,3 +242,166 @@ def test_print_the_letter_and_export_the_ledger(page, desk, monkeypatch, message
     assert "本月在册包案1件" in messages[-1][1]
     assert page.export_ledger("docx") == tmp_path / "台账.docx"  # the suffix is added when missing
     assert (tmp_path / "台账.docx").exists()
+
+
+# --------------------------------------------------------------------------- edit, void, correct, masked ledger
+
+
+def test_edit_hands_the_contract_over_to_another_leader(page, desk, monkeypatch, messages):
+    from sqlmodel import select
+
+    from mediation_desk.store.models import AuditEntry
+
+    contract = _contract(desk, _case(desk).id)
+    organisation.add_staff(desk, "钱副镇长", ["leader"], post="副镇长", phone="13700001111")
+    page.refresh()
+    assert page.edit_button.isEnabled() and page.void_button.isEnabled()
+
+    def fill(d: AssignDialog):
+        # pre-filled with what the contract has; the number and the assignment date stay
+        assert d.windowTitle() == "修改包案 / 更换包案领导"
+        assert d.leader_combo.currentText() == "赵建国" and d.post_edit.text() == "镇党委副书记"
+        assert d.unit_edit.text() == "青石镇司法所" and d.persons_edit.text() == "李明"
+        assert d.plan_edit.toPlainText() == "走访；协调" and not d.assigned_edit.isEnabled()
+        assert contract.number in d.number_label.text()
+        assert d.deadline_edit.maximumDate().toPython() == date(2026, 12, 10)  # never past the term
+        d.set_leader("钱副镇长")  # hand over: the new leader's post and phone come with them
+        assert (d.post_edit.text(), d.phone_edit.text()) == ("副镇长", "13700001111")
+        d.team_edit.setText("钱副镇长（组长）、李明")
+        d.unit_edit.setText("")
+        d.accept()  # refused in Chinese; the dialog stays open with what was typed
+        assert d.saved is None and d.result() != QDialog.DialogCode.Accepted
+        assert messages[-1] == ("不能保存", "请填写责任单位。")
+        assert d.leader_combo.currentText() == "钱副镇长" and d.team_edit.text() == "钱副镇长（组长）、李明"
+        d.unit_edit.setText("青石镇综治中心")
+        d.deadline_edit.setDate(d.deadline_edit.date().addDays(-5))
+        d.accept()
+
+    dialogs = _patch(monkeypatch, AssignDialog, fill)
+    saved = page.edit()
+    assert dialogs and dialogs[0].contract_id == contract.id
+    assert saved.id == contract.id and saved.number == contract.number
+    assert (saved.leader_name, saved.leader_post, saved.leader_phone) == ("钱副镇长", "副镇长", "13700001111")
+    assert saved.responsible_unit == "青石镇综治中心" and saved.deadline_on == date(2026, 12, 5)
+    assert messages[-1] == ("已保存", f"包案 {contract.number} 已由赵建国移交给钱副镇长负责。")
+    assert _text(page, 0, "leader") == "钱副镇长"
+    assert page.history_table.item(0, 2).text().startswith("修改包案信息（包案领导、职务、电话、责任单位、工作专班、化解时限）"
+                                                          "：包案领导由赵建国改为钱副镇长")
+    assert page.history_table.item(0, 1).text() == "测试员"
+    with desk.read() as session:
+        rows = session.exec(select(AuditEntry).where(AuditEntry.entity == "leader_contract",
+                                                     AuditEntry.entity_id == contract.id,
+                                                     AuditEntry.action == "update")).all()
+    assert len(rows) == 1
+    assert rows[0].before["leader_name"] == "赵建国" and rows[0].after["leader_name"] == "钱副镇长"
+    assert rows[0].after["deadline_on"] == "2026-12-05" and "plan" not in rows[0].after  # only what changed
+
+
+def test_void_needs_a_reason_and_the_contract_leaves_the_list(page, desk, monkeypatch, messages):
+    from mediation_desk.ui.contracts import VoidDialog
+
+    wrong_case = _case(desk, "误交办的案件")
+    wrong = _contract(desk, wrong_case.id)
+    _contract(desk, _case(desk, "乙村山林纠纷").id)
+    page.refresh()
+    assert page.model.rowCount() == 2
+    page.select_contract(wrong.id)
+
+    def fill(d: VoidDialog):
+        assert wrong.number in d.header.text()
+        d.accept()
+        assert d.saved is None and messages[-1] == ("不能保存", "请填写作废原因。")
+        d.reason_edit.setPlainText("误将他案交办，重复录入")
+        d.accept()
+
+    _patch(monkeypatch, VoidDialog, fill)
+    voided = page.void()
+    assert voided.voided and voided.id == wrong.id
+    assert messages[-1] == ("已保存", f"包案 {wrong.number} 已作废（编号不再使用）。该案件可以重新交办包案。")
+    assert page.model.rowCount() == 1 and page.model.find(wrong.id) < 0
+    page.set_status("")  # not among the closed ones either
+    assert page.model.rowCount() == 1
+    assert "在办包案 1 件" in page.summary_label.text()
+    assert contracts.contract_for_case(desk, wrong_case.id) is None
+    history = [h.text for h in contracts.contract_history(desk, wrong.id)]
+    assert history[-1] == "作废：误将他案交办，重复录入"
+
+
+def test_correct_a_progress_entry(page, desk, monkeypatch, messages):
+    contract = _contract(desk, _case(desk).id)
+    entry = contracts.add_progress(desk, contract.id, contracts.ProgressInput(
+        work_done="赵建国约谈张三", entry_on="2026-11-10"))
+    page.refresh()
+    assert page.correct_button.isEnabled()
+    assert page.correct_progress() is None  # nothing chosen: says where to choose
+    assert messages[-1][1] == "请先在下方“每月工作情况”中选择要修改的一条记录。"
+    assert page.details.currentWidget() is page.progress_table
+    page.progress_table.selectRow(0)
+    assert page.current_entry_id() == entry.id
+
+    def fill(d: ProgressDialog):
+        assert d.windowTitle() == "修改工作情况记录" and d.month_combo.currentData() == "2026-11"
+        assert d.work_edit.toPlainText() == "赵建国约谈张三"
+        assert d.entry_edit.date().toPython() == date(2026, 11, 10)
+        d.work_edit.setPlainText("赵建国约谈张三、李四，现场勘测边界")
+        d.entry_edit.setDate(d.entry_edit.date().addDays(30))  # after today: refused, kept
+        d.accept()
+        assert d.saved is None and messages[-1] == ("不能保存", "填报日期不能晚于今天。")
+        assert d.work_edit.toPlainText() == "赵建国约谈张三、李四，现场勘测边界"
+        d.entry_edit.setDate(d.entry_edit.date().addDays(-28))  # 2026-11-12
+        d.accept()
+
+    _patch(monkeypatch, ProgressDialog, fill)
+    saved = page.correct_progress()
+    assert saved.id == entry.id and saved.entry_on == date(2026, 11, 12)
+    assert messages[-1] == ("已保存", "已修改2026年11月的工作情况记录。")
+    entries = contracts.progress_entries(desk, contract.id)
+    assert len(entries) == 1 and entries[0].work_done == "赵建国约谈张三、李四，现场勘测边界"
+    assert page.progress_table.item(0, 1).text() == "2026-11-12"
+    assert page.progress_table.item(0, 2).text().startswith("赵建国约谈张三、李四")
+    assert page.history_table.item(0, 2).text() == "修改2026年11月工作情况记录（填报日期、开展的工作）"
+
+
+def _pdftotext(path) -> str:
+    import re
+    import shutil
+    import subprocess
+
+    exe = shutil.which("pdftotext")
+    if not exe:
+        pytest.skip("pdftotext is not installed (poppler-utils)")
+    res = subprocess.run([exe, "-enc", "UTF-8", str(path), "-"], capture_output=True, timeout=120)
+    assert res.returncode == 0
+    return re.sub(r"\s+", "", res.stdout.decode("utf-8"))
+
+
+def test_the_ledger_exported_with_the_names_masked(page, desk, monkeypatch, messages, tmp_path):
+    village = organisation.villages(desk)[0]
+    case = cases.register_case(desk, "dispute", {
+        "title": "张小三与李四宅基地纠纷", "category": "homestead", "area_id": village.id, "received_on": "2026-08-20",
+        "claims": "张小三要求李四拆除围墙", "is_backlog": True,
+    }, [PartyInput("applicant", fields={"name": "张小三"}), PartyInput("respondent", fields={"name": "李四"})])
+    contract = _contract(desk, case.id)
+    contracts.add_progress(desk, contract.id, contracts.ProgressInput(work_done="约谈张小三、李四", entry_on="2026-11-20"))
+    page.refresh()
+    targets = iter([tmp_path / "隐藏.pdf", tmp_path / "完整.pdf"])
+    asked = []
+
+    def fake_save(parent, title, suggested, pattern):
+        asked.append(suggested)
+        return str(next(targets)), pattern
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", fake_save)
+    assert not page.ledger_mask_check.isChecked()
+    page.ledger_mask_check.setChecked(True)
+    assert page.export_ledger("pdf") == tmp_path / "隐藏.pdf"
+    assert asked[0].endswith("领导包案工作台账-2026-11（隐藏姓名）.pdf")
+    masked = _pdftotext(tmp_path / "隐藏.pdf")
+    assert "张*三与李*宅基地纠纷" in masked and "张*三、李*" in masked and "约谈张*三、李*" in masked
+    assert "张小三" not in masked and "李四" not in masked
+    assert "信访人、当事人姓名已作隐藏处理" in masked
+    assert "赵建国" in masked and "青石镇司法所" in masked  # the leader and the unit are not masked
+    page.ledger_mask_check.setChecked(False)
+    page.export_ledger("pdf")
+    full = _pdftotext(tmp_path / "完整.pdf")
+    assert "张小三与李四宅基地纠纷" in full and "隐藏处理" not in full

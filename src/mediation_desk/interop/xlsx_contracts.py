@@ -46,6 +46,9 @@ def write_contracts_xlsx(ledger: "ContractsLedger", path: str | os.PathLike) -> 
     if ledger.total_line:
         write_line(ws, st, row, ledger.total_line, len(cols))
         row += 1
+    if getattr(ledger, "masked", False):
+        write_line(ws, st, row, ledger.MASK_NOTE, len(cols))
+        row += 1
     write_line(ws, st, row + 1, signature_line(ledger.signatures), len(cols))
     ws.freeze_panes = ws.cell(first, 1)
     apply_page_setup(ws, ledger.paper, f"3:{first - 1}")

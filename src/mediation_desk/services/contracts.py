@@ -309,14 +309,43 @@ def assign_contract(desk: Desk, case_id: str, data: ContractInput) -> LeaderCont
         return contract
 
 
+def max_deadline(desk: Desk, contract_id: str) -> date:
+    """The latest deadline an edit may give: the default of the current term (assignment or last
+    reopening) plus the extensions granted in it — a later one needs an extension."""
+    with desk.read() as session:
+        contract = _get(session, contract_id)
+        rules, calendar = _rules(session)
+        return _deadline(_term_start(session, contract), contract.extension_months, contract.extension_count,
+                         rules, calendar)
+
+
 def update_contract(desk: Desk, contract_id: str, **changes: Any) -> LeaderContract:
-    """Edit the leader (a hand-over), the unit, the persons, the team or the plan of an open contract."""
-    bad = set(changes) - set(EDITABLE)
+    """Edit the leader (a hand-over), the unit, the persons, the team or the plan of an open
+    contract, or bring its deadline forward (``deadline_on``: after the start of the term, never
+    later than the term's default plus the extensions granted — a later one is an extension)."""
+    bad = set(changes) - set(EDITABLE) - {"deadline_on"}
     if bad:
-        raise ServiceError(f"不能直接修改包案的这些内容：{'、'.join(sorted(bad))}（编号、期限和状态请用对应的操作）。")
+        raise ServiceError(f"不能直接修改包案的这些内容：{'、'.join(sorted(bad))}（编号和状态请用对应的操作）。")
+    deadline_value = changes.pop("deadline_on", None)
     with desk.tx() as session:
         contract = _get(session, contract_id)
         _ensure_open(contract, "修改")
+        deadline = None
+        if deadline_value:
+            deadline = _date(deadline_value, "化解时限", "deadline_on")
+            if deadline != contract.deadline_on:
+                rules, calendar = _rules(session)
+                start = _term_start(session, contract)
+                latest = _deadline(start, contract.extension_months, contract.extension_count, rules, calendar)
+                if deadline > latest:
+                    raise FieldError("deadline_on", f"化解时限不能晚于{_cn(latest)}（交办或重新启动之日起"
+                                                    f"{rules.contract_months}个月，含已批准的延期）；"
+                                                    "确需更长时间的，请办理延期。")
+                if deadline <= start:
+                    raise FieldError("deadline_on", f"化解时限应晚于{'重新启动' if contract.reopened_count else '交办'}"
+                                                    f"日期（{_cn(start)}）。")
+            else:
+                deadline = None
         if "leader_id" in changes and changes["leader_id"] != contract.leader_id:
             # a new leader from the list: their own post and phone unless given
             for key in ("leader_name", "leader_post", "leader_phone"):
@@ -325,6 +354,10 @@ def update_contract(desk: Desk, contract_id: str, **changes: Any) -> LeaderContr
         before = audit.snapshot(contract)
         for key, value in data.items():
             setattr(contract, key, value)
+        if deadline is not None:
+            contract.deadline_on = deadline
+        if audit.snapshot(contract) == before:
+            return contract  # nothing changed: nothing to record
         contract.updated_at = utcnow()
         session.add(contract)
         _record(desk, session, "update", contract, before)
@@ -416,6 +449,8 @@ def update_progress(desk: Desk, entry_id: str, data: ProgressInput) -> ContractP
         before = audit.snapshot(entry)
         for key, value in values.items():
             setattr(entry, key, value)
+        if audit.snapshot(entry) == before:
+            return entry  # nothing changed: nothing to record
         entry.updated_at = utcnow()
         session.add(entry)
         _record(desk, session, "update", entry, before)
@@ -1033,22 +1068,27 @@ def contract_history(desk: Desk, contract_id: str) -> list[HistoryItem]:
     with desk.read() as session:
         entries = list(session.exec(select(AuditEntry).where(AuditEntry.entity == "leader_contract",
                                                              AuditEntry.entity_id == contract_id)))
-        progress_ids = list(session.exec(select(ContractProgress.id).where(
-            ContractProgress.contract_id == contract_id)))
+        months = dict(session.exec(select(ContractProgress.id, ContractProgress.month).where(
+            ContractProgress.contract_id == contract_id)).all())
+        progress_ids = list(months)
         if progress_ids:
             entries += list(session.exec(select(AuditEntry).where(AuditEntry.entity == "contract_progress",
                                                                   AuditEntry.entity_id.in_(progress_ids))))
     entries.sort(key=lambda e: e.at)
-    return [HistoryItem(e.at, e.actor, e.action, _history_text(e, names)) for e in entries]
+    return [HistoryItem(e.at, e.actor, e.action, _history_text(e, names, months.get(e.entity_id, "")))
+            for e in entries]
 
 
 _FIELD_WORDS = {
     "leader_name": "包案领导", "leader_post": "职务", "leader_phone": "电话", "responsible_unit": "责任单位",
     "responsible_persons": "责任人", "task_team": "工作专班", "plan": "化解方案", "leader_id": "包案领导",
+    "deadline_on": "化解时限",
 }
+_PROGRESS_WORDS = {"month": "月份", "entry_on": "填报日期", "work_done": "开展的工作", "contacts": "接触情况",
+                   "attitude": "当事人态度", "next_step": "下步打算", "author": "填报人", "signed": "签字"}
 
 
-def _history_text(e: AuditEntry, names: dict[str, dict[str, str]]) -> str:
+def _history_text(e: AuditEntry, names: dict[str, dict[str, str]], entry_month: str = "") -> str:
     a, b = e.after or {}, e.before or {}
 
     def d(value: Any) -> str:
@@ -1059,7 +1099,10 @@ def _history_text(e: AuditEntry, names: dict[str, dict[str, str]]) -> str:
         word = f"{int(month[:4])}年{int(month[5:])}月" if len(month) == 7 else ""
         if e.action == "create":
             return f"记录{word}工作情况（{a.get('author', '')}）"
-        return "修改工作情况记录"
+        month = b.get("month") or entry_month  # the month the entry was for (before a correction of it)
+        word = f"{int(month[:4])}年{int(month[5:])}月" if len(month) == 7 else ""
+        words = "、".join(w for k, w in _PROGRESS_WORDS.items() if k in a)
+        return f"修改{word}工作情况记录" + (f"（{words}）" if words else "")
     if e.action == "create":
         return (f"交办包案 {a.get('number', '')}：包案领导{a.get('leader_name', '')}，"
                 f"交办日期{d(a.get('assigned_on'))}，化解时限{d(a.get('deadline_on'))}")
@@ -1089,6 +1132,8 @@ def _history_text(e: AuditEntry, names: dict[str, dict[str, str]]) -> str:
         words = "、".join(dict.fromkeys(changed))
         if "leader_name" in a:
             return f"修改包案信息（{words}）：包案领导由{b.get('leader_name', '')}改为{a['leader_name']}"
+        if "deadline_on" in a:
+            return f"修改包案信息（{words}）：化解时限由{d(b.get('deadline_on'))}改为{d(a['deadline_on'])}"
         return f"修改包案信息（{words}）" if words else "修改包案信息"
     return e.action
 
@@ -1174,11 +1219,13 @@ def _write(doc, path: Path) -> int | None:
     return pages
 
 
-def _register_file(desk: Desk, *, case_id: str | None, doc_type: str, number: str, path: Path) -> None:
+def _register_file(desk: Desk, *, case_id: str | None, doc_type: str, number: str, path: Path,
+                   masked: bool = False) -> None:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     with desk.tx() as session:
         row = GeneratedDocument(case_id=case_id, doc_type=doc_type, number=number, doc_date=desk.today(),
-                                path=str(path), file_format=path.suffix.lower().lstrip("."), sha256=digest)
+                                path=str(path), file_format=path.suffix.lower().lstrip("."), sha256=digest,
+                                masked=masked)
         session.add(row)
         session.flush()
         desk.audit(session, "create", row)
@@ -1239,10 +1286,25 @@ def _progress_text(entries: list[ContractProgress]) -> str:
     return "\n".join(parts)
 
 
-def build_ledger(desk: Desk, month: str, *, leader: str | None = None):
+def _masker(parties: list[dict[str, Any]]):
+    """A function that replaces the parties' names (not agents') in a text by their masked form
+    ("张小三" → "张*三"), longest names first so "欧阳小明" is not half-replaced by "欧阳"."""
+    from ..domain.masking import mask_name
+
+    names = sorted({_text(p["name"]) for p in parties if p["role"] != "agent" and len(_text(p["name"])) >= 2},
+                   key=len, reverse=True)
+    if not names:
+        return lambda text: text
+    pattern = re.compile("|".join(re.escape(n) for n in names))
+    return lambda text: pattern.sub(lambda m: mask_name(m.group(0)), text or "")
+
+
+def build_ledger(desk: Desk, month: str, *, leader: str | None = None, mask: bool = False):
     """The monthly 包案台账 of ``month`` ("2026-11"): every contract assigned by the end of the month
     and not closed out before it began — its status at the end of the month, the month's progress
-    entries, the satisfaction, and remarks (new, closed out, extended, flags, reopened, overdue)."""
+    entries, the satisfaction, and remarks (new, closed out, extended, flags, reopened, overdue).
+    ``mask``: for a copy that leaves the office, the parties' names are masked wherever they appear
+    (信访人/当事人, the case name, the claims, the measures, the month's work: "张*三")."""
     from ..documents.templates.contracts_ledger import ContractsLedger, LedgerLine
     from . import ledger as ledger_service
     from .register import parties_of
@@ -1272,6 +1334,8 @@ def build_ledger(desk: Desk, month: str, *, leader: str | None = None):
         from ..store.models import Area
 
         township = session.get(Area, unit.area_id) if unit.area_id else None
+    from ..domain.masking import mask_name
+
     parties = parties_of(desk, [case.id for _c, case in pairs])
     lines: list[LedgerLine] = []
     counts = {"in_hand": 0, "new": 0, "closed": 0, "overdue": 0, "missing": 0}
@@ -1302,12 +1366,15 @@ def build_ledger(desk: Desk, month: str, *, leader: str | None = None):
             counts["missing"] += 1
         counts["in_hand"] += 1
         claims = case.claims or _short(case.description, 60)
+        own = parties.get(case.id, [])
+        hide = _masker(own) if mask else (lambda text: text)
+        party_text = _principal_names([{**p, "name": mask_name(p["name"])} for p in own] if mask else own)
         lines.append(LedgerLine(
-            seq=seq, case=f"{case.title}\n{case.number}", parties=_principal_names(parties.get(case.id, [])),
-            claims=_short(claims, 80), leader=c.leader_name + (f"\n（{c.leader_post}）" if c.leader_post else ""),
-            unit=c.responsible_unit, persons=c.responsible_persons, measures=_short(measures_of(c.plan), 110),
+            seq=seq, case=f"{hide(case.title)}\n{case.number}", parties=party_text,
+            claims=_short(hide(claims), 80), leader=c.leader_name + (f"\n（{c.leader_post}）" if c.leader_post else ""),
+            unit=c.responsible_unit, persons=c.responsible_persons, measures=_short(hide(measures_of(c.plan)), 110),
             deadline=_dot(c.deadline_on),
-            progress=_progress_text(entries[c.id]) or ("本月未报送工作情况" if not closed else ""),
+            progress=hide(_progress_text(entries[c.id])) or ("本月未报送工作情况" if not closed else ""),
             status=status + ("".join(f"\n【{f}】" for f in flags)),
             satisfaction=satisfaction_label(c.satisfaction, names) if closed else "",
             note="；".join(notes), contract_id=c.id, case_id=case.id, number=c.number,
@@ -1323,7 +1390,7 @@ def build_ledger(desk: Desk, month: str, *, leader: str | None = None):
     return ContractsLedger(
         year=year, month=mon, area_label=area_label, leader=(leader or "").strip(),
         unit_name=unit.name, filler_unit=options["filler_unit"] or unit.name, filled_on=today, lines=lines,
-        total_line=total, signatures=signatures, counts=counts,
+        total_line=total, signatures=signatures, counts=counts, masked=mask,
     )
 
 
@@ -1346,7 +1413,8 @@ def export_ledger(desk: Desk, ledger, path: str | Path) -> PrintResult:
             raise ServiceError(str(error)) from error
     else:
         pages = _write(ledger_document(ledger), path)
-    _register_file(desk, case_id=None, doc_type="contracts_ledger", number=ledger.month_key, path=path)
+    _register_file(desk, case_id=None, doc_type="contracts_ledger", number=ledger.month_key, path=path,
+                   masked=bool(getattr(ledger, "masked", False)))
     return PrintResult(path, pages, time.perf_counter() - started)
 
 
@@ -1355,7 +1423,7 @@ __all__ = [
     "close_contract", "CLOSED_STATUSES", "CloseInput", "closure_problems", "contract_for_case", "contract_history",
     "ContractFilter", "ContractInput", "ContractRow", "default_deadline", "DUE_SOON_DAYS", "export_ledger",
     "extend_contract", "extension_check", "ExtensionCheck", "get_contract", "get_row", "HistoryItem",
-    "leader_loads", "LeaderLoad", "letter_view", "list_contracts", "measures_of", "missing_progress",
+    "leader_loads", "LeaderLoad", "letter_view", "list_contracts", "max_deadline", "measures_of", "missing_progress",
     "print_letter", "progress_entries", "ProgressGap", "ProgressInput", "reopen_contract", "set_flags",
     "update_contract", "update_progress", "void_contract",
 ]

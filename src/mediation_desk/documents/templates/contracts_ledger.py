@@ -90,6 +90,9 @@ class ContractsLedger:
     paper: str = "A4"
     columns: tuple[ContractColumn, ...] = COLUMNS
     leader: str = ""  # a ledger of one leader's contracts
+    masked: bool = False  # the parties' names are masked ("张*三"): a copy that leaves the office
+
+    MASK_NOTE = "注：信访人、当事人姓名已作隐藏处理。"
 
     @property
     def month_text(self) -> str:
@@ -119,6 +122,8 @@ def ledger_document(ledger: ContractsLedger) -> Document:
     blocks: list = [ledger_table(ledger)]
     if ledger.total_line:
         blocks.append(Paragraph(ledger.total_line, indent_first=False, align="left", size="小四", space_before_mm=1))
+    if ledger.masked:
+        blocks.append(Paragraph(ledger.MASK_NOTE, indent_first=False, align="left", size="小四", space_before_mm=1))
     blocks.append(Paragraph(signature_line(ledger.signatures), indent_first=False, align="left", size="小四",
                             space_before_mm=3))
     return Document(

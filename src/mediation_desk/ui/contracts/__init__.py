@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .dialogs import AssignDialog, CasePickerDialog, CloseDialog, ExtendDialog, ProgressDialog, ReopenDialog
+from .dialogs import (
+    AssignDialog, CasePickerDialog, CloseDialog, ExtendDialog, ProgressDialog, ReopenDialog, VoidDialog,
+)
 from .page import ContractsPage
 
 
@@ -26,4 +28,4 @@ def assign_for_case(desk, case_id: str, parent=None):
 
 
 __all__ = ["AssignDialog", "CasePickerDialog", "CloseDialog", "ContractsPage", "ExtendDialog", "ProgressDialog",
-           "ReopenDialog", "assign_for_case"]
+           "ReopenDialog", "VoidDialog", "assign_for_case"]

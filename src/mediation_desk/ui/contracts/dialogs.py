@@ -1,5 +1,7 @@
-"""The dialogs of 领导包案: assign a contract (交办), log a month's work (工作情况), extend (延期),
-close out (销号) with the closure checklist, reopen (重新启动), and choose a case to assign.
+"""The dialogs of 领导包案: assign a contract (交办) — the same dialog, pre-filled, edits one or hands
+it over to another leader —, log a month's work (工作情况) — the same dialog corrects an entry —,
+extend (延期), close out (销号) with the closure checklist, reopen (重新启动), void (作废), and
+choose a case to assign.
 
 Each dialog calls its service when 保存 is pressed and keeps itself open with everything typed when
 the service refuses (the Chinese reason is shown). ``saved`` holds the result after a save."""
@@ -94,14 +96,24 @@ class _ServiceDialog(QDialog):
 
 
 class AssignDialog(_ServiceDialog):
-    """交办包案: leader (from the staff list or typed), post, phone, unit, persons, team, plan, dates."""
+    """交办包案: leader (from the staff list or typed), post, phone, unit, persons, team, plan, dates.
+
+    With ``contract_id`` it edits that (open) contract instead: pre-filled, choosing another leader
+    hands it over (their post and phone are filled in), the deadline may be brought forward but not
+    past the term's default plus the extensions granted; the assignment date and number stay."""
 
     title_word = "交办"
 
-    def __init__(self, desk: Desk, case_id: str, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, case_id: str, parent: QWidget | None = None, *,
+                 contract_id: str | None = None) -> None:
         super().__init__(desk, parent)
-        self.setObjectName("contractAssignDialog")
-        self.setWindowTitle("交办领导包案")
+        self.setObjectName("contractAssignDialog" if contract_id is None else "contractEditDialog")
+        self.setWindowTitle("交办领导包案" if contract_id is None else "修改包案 / 更换包案领导")
+        self.contract_id = contract_id
+        self.original = contracts.get_contract(desk, contract_id) if contract_id else None
+        if self.original is not None:
+            case_id = self.original.case_id
+            self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存修改")
         self.case_id = case_id
         case = case_service.get_case(desk, case_id)
         today = desk.today()
@@ -163,15 +175,56 @@ class AssignDialog(_ServiceDialog):
         layout.addWidget(self.buttons)
         self.resize(self.fontMetrics().horizontalAdvance("中") * 46, self.sizeHint().height())
 
+        self._auto = ("", "", "")  # (name, post, phone) last filled in for a leader
         self.leader_combo.currentIndexChanged.connect(self._leader_chosen)
-        self.assigned_edit.dateChanged.connect(self._assigned_changed)
+        self.leader_combo.editTextChanged.connect(self._leader_typed)
         self._leader_chosen()
+        if self.original is not None:
+            self._prefill(self.original)
+        else:
+            self.assigned_edit.dateChanged.connect(self._assigned_changed)
+
+    def _prefill(self, c) -> None:
+        """Edit mode: what the contract has now (a leader no longer on the list is kept as typed)."""
+        index = self.leader_combo.findData(c.leader_id) if c.leader_id else -1
+        if index < 0:
+            index = self.leader_combo.findText(c.leader_name)
+        if index >= 0:
+            self.leader_combo.setCurrentIndex(index)
+        else:
+            self.leader_combo.setCurrentIndex(-1)
+            self.leader_combo.setEditText(c.leader_name)
+        self.post_edit.setText(c.leader_post or "")
+        self.phone_edit.setText(c.leader_phone or "")
+        self._auto = (c.leader_name, c.leader_post or "", c.leader_phone or "")
+        self.unit_edit.setText(c.responsible_unit or "")
+        self.persons_edit.setText(c.responsible_persons or "")
+        self.team_edit.setText(c.task_team or "")
+        self.plan_edit.setPlainText(c.plan or "")
+        self.assigned_edit.setDate(to_qdate(c.assigned_on))
+        self.assigned_edit.setEnabled(False)
+        self.assigned_edit.setToolTip("交办日期不能修改")
+        latest = contracts.max_deadline(self._desk, c.id)
+        self.deadline_edit.setMaximumDate(to_qdate(max(latest, c.deadline_on)))
+        self.deadline_edit.setDate(to_qdate(c.deadline_on))
+        self.deadline_edit.setToolTip(f"可以提前，最晚到{cn_date(latest)}（含已批准的延期）；需要更长时间请办理延期")
+        self.number_label.setText(f"{c.number}（编号不变）")
 
     def _leader_chosen(self, *_args) -> None:
         staff = self._staff.get(self.leader_combo.currentData())
-        if staff is not None:
+        if staff is not None and staff.name == self.leader_combo.currentText():
             self.post_edit.setText(staff.post or "")
             self.phone_edit.setText(staff.phone or "")
+            self._auto = (staff.name, staff.post or "", staff.phone or "")
+
+    def _leader_typed(self, text: str) -> None:
+        """A name typed over the chosen leader: the post and phone filled in for that leader no
+        longer apply (what the user typed there is kept)."""
+        name, post, phone = self._auto
+        if text.strip() != name and (self.post_edit.text(), self.phone_edit.text()) == (post, phone):
+            self.post_edit.clear()
+            self.phone_edit.clear()
+            self._auto = (text.strip(), "", "")
 
     def _assigned_changed(self, qdate: QDate) -> None:
         try:
@@ -201,20 +254,31 @@ class AssignDialog(_ServiceDialog):
         )
 
     def save(self):
-        return contracts.assign_contract(self._desk, self.case_id, self.contract_input())
+        data = self.contract_input()
+        if self.original is None:
+            return contracts.assign_contract(self._desk, self.case_id, data)
+        changes = {key: getattr(data, key) for key in contracts.EDITABLE}
+        return contracts.update_contract(self._desk, self.original.id, deadline_on=data.deadline_on, **changes)
 
 
 # --------------------------------------------------------------------------- progress
 
 
 class ProgressDialog(_ServiceDialog):
-    """本月工作情况: what was done, contacts with the parties, their attitude, the next step."""
+    """本月工作情况: what was done, contacts with the parties, their attitude, the next step.
+    With ``entry_id`` it corrects that entry (pre-filled; the correction is audited)."""
 
-    def __init__(self, desk: Desk, contract_id: str, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, contract_id: str, parent: QWidget | None = None, *,
+                 entry_id: str | None = None) -> None:
         super().__init__(desk, parent)
         self.setObjectName("contractProgressDialog")
-        self.setWindowTitle("记录包案工作情况")
+        self.setWindowTitle("记录包案工作情况" if entry_id is None else "修改工作情况记录")
         self.contract_id = contract_id
+        self.entry = None
+        if entry_id is not None:
+            self.entry = next((e for e in contracts.progress_entries(desk, contract_id) if e.id == entry_id), None)
+            if self.entry is None:
+                raise ValueError("工作情况记录不存在。")
         row = contracts.get_row(desk, contract_id)
         today = desk.today()
         self.header = QLabel(f"{row.number}　{row.case_title}\n包案领导：{row.leader_text}")
@@ -257,6 +321,23 @@ class ProgressDialog(_ServiceDialog):
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         self.resize(self.fontMetrics().horizontalAdvance("中") * 40, self.sizeHint().height())
+        if self.entry is not None:
+            self._prefill(self.entry)
+
+    def _prefill(self, e) -> None:
+        index = self.month_combo.findData(e.month)
+        if index < 0:
+            self.month_combo.addItem(f"{int(e.month[:4])}年{int(e.month[5:])}月", e.month)
+            index = self.month_combo.count() - 1
+        self.month_combo.setCurrentIndex(index)
+        self.entry_edit.setDate(to_qdate(e.entry_on))
+        self.work_edit.setPlainText(e.work_done or "")
+        self.contacts_edit.setText(e.contacts or "")
+        self.attitude_edit.setText(e.attitude or "")
+        self.next_edit.setText(e.next_step or "")
+        self.author_edit.setText(e.author or "")
+        self.signed_check.setChecked(bool(e.signed))
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存修改")
 
     def progress_input(self) -> contracts.ProgressInput:
         return contracts.ProgressInput(
@@ -267,6 +348,8 @@ class ProgressDialog(_ServiceDialog):
         )
 
     def save(self):
+        if self.entry is not None:
+            return contracts.update_progress(self._desk, self.entry.id, self.progress_input())
         return contracts.add_progress(self._desk, self.contract_id, self.progress_input())
 
 
@@ -475,6 +558,42 @@ class ReopenDialog(_ServiceDialog):
     def save(self):
         return contracts.reopen_contract(self._desk, self.contract_id, self.reason_edit.toPlainText(),
                                          from_qdate(self.on_edit.date()))
+
+
+# --------------------------------------------------------------------------- void
+
+
+class VoidDialog(_ServiceDialog):
+    """作废: a contract entered by mistake — kept with the reason, its number never reused; the case
+    may then be assigned again."""
+
+    title_word = "作废"
+
+    def __init__(self, desk: Desk, contract_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(desk, parent)
+        self.setObjectName("contractVoidDialog")
+        self.setWindowTitle("作废包案")
+        self.contract_id = contract_id
+        row = contracts.get_row(desk, contract_id)
+        self.header = QLabel(f"{row.number}　{row.case_title}\n包案领导：{row.leader_text}　化解状态：{row.status_label}")
+        self.header.setWordWrap(True)
+        self.warning = QLabel("作废只用于误录的包案：作废后不再列入包案名单和台账，编号不再使用，办理记录保留备查；"
+                              "该案件可以重新交办。包案领导更换请用“修改包案”。")
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #a00000;")
+        self.reason_edit = text_box("voidReason", 3, "作废原因（必填），例如：误将他案交办、重复录入")
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.addRow("包案", self.header)
+        form.addRow("作废原因", self.reason_edit)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.warning)
+        layout.addWidget(self.buttons)
+        self.resize(self.fontMetrics().horizontalAdvance("中") * 36, self.sizeHint().height())
+
+    def save(self):
+        return contracts.void_contract(self._desk, self.contract_id, self.reason_edit.toPlainText())
 
 
 # --------------------------------------------------------------------------- choose a case

@@ -1,8 +1,9 @@
 """领导包案: the leader contracts page — each leader's load on the left (click one to see theirs),
 the contracts (by status, overdue and due soon first, with 本月工作情况 已报/未报 and the warning
 flags), and below them the selected contract's plan and team, its monthly entries and its history.
-Double-click a contract to open its case. Buttons: 交办包案, 记录工作情况, 延期, 销号, 重新启动,
-预警标记, 打印责任书, and the monthly 包案台账 as PDF / Word / Excel."""
+Double-click a contract to open its case. Buttons: 交办包案, 修改包案 (hand over to another leader),
+记录工作情况, 修改工作情况 (or double-click an entry), 延期, 销号, 重新启动, 作废, 预警标记, 打印责任书,
+and the monthly 包案台账 as PDF / Word / Excel (optionally with the parties' names masked)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QBrush
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDialog, QFileDialog, QHeaderView, QLabel, QLineEdit,
+    QAbstractItemView, QCheckBox, QComboBox, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QMenu, QPlainTextEdit, QPushButton, QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget,
     QToolButton, QVBoxLayout, QWidget,
 )
@@ -21,7 +22,9 @@ from ...services import contracts
 from ...services.context import Desk
 from ...services.desktop import StoreError
 from .. import widgets
-from .dialogs import AssignDialog, CasePickerDialog, CloseDialog, ExtendDialog, ProgressDialog, ReopenDialog
+from .dialogs import (
+    AssignDialog, CasePickerDialog, CloseDialog, ExtendDialog, ProgressDialog, ReopenDialog, VoidDialog,
+)
 from .table_model import COLUMNS, OVERDUE_COLOUR, SOON_COLOUR, ContractsTableModel
 
 log = logging.getLogger(__name__)
@@ -101,8 +104,17 @@ class ContractsPage(QWidget):
         self.assign_button = QPushButton("交办包案…")
         self.assign_button.setObjectName("contractsAssign")
         self.assign_button.setToolTip("选择积案、重复信访、高风险等案件，交由一名领导包案化解")
+        self.edit_button = QPushButton("修改包案…")
+        self.edit_button.setObjectName("contractsEdit")
+        self.edit_button.setToolTip("修改包案领导（移交给另一位领导）、责任单位、责任人、工作专班、化解方案或提前化解时限")
         self.progress_button = QPushButton("记录工作情况…")
         self.progress_button.setObjectName("contractsProgress")
+        self.correct_button = QPushButton("修改工作情况…")
+        self.correct_button.setObjectName("contractsCorrectProgress")
+        self.correct_button.setToolTip("更正“每月工作情况”中选中的一条记录（也可双击该记录）")
+        self.void_button = QPushButton("作废…")
+        self.void_button.setObjectName("contractsVoid")
+        self.void_button.setToolTip("误录的包案作废（须填写原因）；编号不再使用，记录保留备查")
         self.extend_button = QPushButton("延期…")
         self.extend_button.setObjectName("contractsExtend")
         self.close_button = QPushButton("销号…")
@@ -143,11 +155,22 @@ class ContractsPage(QWidget):
             action = ledger_menu.addAction(word)
             action.triggered.connect(lambda _checked=False, k=key: self.export_ledger(k))
         self.ledger_button.setMenu(ledger_menu)
+        self.ledger_mask_check = QCheckBox("隐藏当事人姓名")
+        self.ledger_mask_check.setObjectName("contractsLedgerMask")
+        self.ledger_mask_check.setToolTip("台账送出本单位时，信访人、当事人姓名显示为“张*三”")
+        # the ledger's month, masking and export stay together when the row wraps
+        ledger_group = QWidget()
+        ledger_group.setObjectName("contractsLedgerGroup")
+        ledger_row = QHBoxLayout(ledger_group)
+        ledger_row.setContentsMargins(0, 0, 0, 0)
+        ledger_row.setSpacing(6)
+        for w in (QLabel("台账月份"), self.ledger_year, self.ledger_month, self.ledger_mask_check, self.ledger_button):
+            ledger_row.addWidget(w)
         actions = QWidget()
         flow2 = widgets.FlowLayout(actions, spacing=6)
-        for w in (self.assign_button, self.progress_button, self.extend_button, self.close_button,
-                  self.reopen_button, self.flags_button, self.letter_button, self.open_button,
-                  QLabel("　台账月份"), self.ledger_year, self.ledger_month, self.ledger_button):
+        for w in (self.assign_button, self.edit_button, self.progress_button, self.correct_button, self.extend_button,
+                  self.close_button, self.reopen_button, self.void_button, self.flags_button, self.letter_button,
+                  self.open_button, ledger_group):
             flow2.addWidget(w)
 
         self.summary_label = QLabel()
@@ -247,6 +270,10 @@ class ContractsPage(QWidget):
         self.search_edit.textChanged.connect(lambda text: self.refresh() if not text else None)
         self.assign_button.clicked.connect(lambda: self.assign())
         self.progress_button.clicked.connect(lambda: self.log_progress())
+        self.edit_button.clicked.connect(lambda: self.edit())
+        self.correct_button.clicked.connect(lambda: self.correct_progress())
+        self.void_button.clicked.connect(lambda: self.void())
+        self.progress_table.itemDoubleClicked.connect(lambda *_: self.correct_progress())
         self.extend_button.clicked.connect(lambda: self.extend())
         self.close_button.clicked.connect(lambda: self.close_out())
         self.reopen_button.clicked.connect(lambda: self.reopen())
@@ -383,8 +410,11 @@ class ContractsPage(QWidget):
 
     def _show_detail(self) -> None:
         row = self.current_row()
-        for button in (self.progress_button, self.extend_button, self.close_button, self.flags_button):
+        for button in (self.edit_button, self.progress_button, self.extend_button, self.close_button,
+                       self.flags_button):
             button.setEnabled(row is not None and row.is_open)
+        self.correct_button.setEnabled(False)
+        self.void_button.setEnabled(row is not None)
         self.reopen_button.setEnabled(row is not None and not row.is_open)
         self.letter_button.setEnabled(row is not None)
         self.open_button.setEnabled(row is not None)
@@ -422,7 +452,9 @@ class ContractsPage(QWidget):
             for column, value in enumerate(values):
                 item = _item(value)
                 item.setToolTip(value if len(value) > 8 else "")
+                item.setData(Qt.ItemDataRole.UserRole, e.id)
                 self.progress_table.setItem(i, column, item)
+        self.correct_button.setEnabled(row.is_open and bool(entries))
         self.history_table.setRowCount(len(history))
         for i, h in enumerate(reversed(history)):
             at = h.at.astimezone() if getattr(h.at, "tzinfo", None) else h.at
@@ -478,6 +510,64 @@ class ContractsPage(QWidget):
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.saved is None:
             return row, None
         return row, dialog.saved
+
+    def edit(self):
+        """修改包案: the assign dialog pre-filled; another leader chosen there hands the contract over."""
+        row = self.current_row()
+        if row is None:
+            widgets.info(self, "请先在列表中选择一件包案。")
+            return None
+        try:
+            dialog = AssignDialog(self._desk, row.case_id, self, contract_id=row.id)
+        except (ValueError, StoreError) as error:
+            widgets.error(self, str(error), "无法修改")
+            return None
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.saved is None:
+            return None
+        saved = dialog.saved
+        if saved.leader_name != row.leader_name:
+            message = f"包案 {saved.number} 已由{row.leader_name}移交给{saved.leader_name}负责。"
+        else:
+            message = f"已保存包案 {saved.number} 的修改。"
+        self._after_save(row.id, message)
+        return saved
+
+    def void(self):
+        """作废 a contract entered by mistake (a reason is required); it leaves the list."""
+        row, saved = self._dialog_for_current(VoidDialog)
+        if saved is not None:
+            self._after_save(None, f"包案 {saved.number} 已作废（编号不再使用）。该案件可以重新交办包案。")
+        return saved
+
+    def current_entry_id(self) -> str | None:
+        items = self.progress_table.selectedItems()
+        return items[0].data(Qt.ItemDataRole.UserRole) if items else None
+
+    def correct_progress(self, entry_id: str | None = None):
+        """修改工作情况: correct the entry selected in 每月工作情况 (or ``entry_id``)."""
+        row = self.current_row()
+        if row is None:
+            widgets.info(self, "请先在列表中选择一件包案。")
+            return None
+        if not row.is_open:
+            widgets.info(self, f"包案 {row.number} 已销号，工作情况记录不能再修改。")
+            return None
+        entry_id = entry_id or self.current_entry_id()
+        if entry_id is None:
+            self.details.setCurrentWidget(self.progress_table)
+            widgets.info(self, "请先在下方“每月工作情况”中选择要修改的一条记录。")
+            return None
+        try:
+            dialog = ProgressDialog(self._desk, row.id, self, entry_id=entry_id)
+        except (ValueError, StoreError) as error:
+            widgets.error(self, str(error), "无法修改")
+            return None
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.saved is None:
+            return None
+        saved = dialog.saved
+        self._after_save(row.id, f"已修改{int(saved.month[:4])}年{int(saved.month[5:])}月的工作情况记录。")
+        self.details.setCurrentWidget(self.progress_table)
+        return saved
 
     def log_progress(self):
         row, saved = self._dialog_for_current(ProgressDialog)
@@ -562,13 +652,14 @@ class ContractsPage(QWidget):
     def export_ledger(self, kind: str) -> Path | None:
         month = self.ledger_month_key()
         leader = self.leader_combo.currentData()
-        name = f"领导包案工作台账-{month}" + (f"-{leader}" if leader else "")
+        mask = self.ledger_mask_check.isChecked()
+        name = f"领导包案工作台账-{month}" + (f"-{leader}" if leader else "") + ("（隐藏姓名）" if mask else "")
         path = self._save_path("导出包案台账", name, kind)
         if path is None:
             return None
         try:
             with widgets.busy():
-                book = contracts.build_ledger(self._desk, month, leader=leader)
+                book = contracts.build_ledger(self._desk, month, leader=leader, mask=mask)
                 result = contracts.export_ledger(self._desk, book, path)
         except (ValueError, StoreError, OSError) as error:
             widgets.error(self, str(error), "无法导出台账")
