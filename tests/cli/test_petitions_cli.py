@@ -135,3 +135,30 @@ def test_petition_ledger_command(capsys, db, tmp_path):
     assert float(page.mediabox.width) > float(page.mediabox.height)  # landscape
     code, _out, err = call(capsys, "--db", db, "petition-ledger", "--month", "2026-11", "--out", tmp_path / "x.xlsx")
     assert code == 2 and ".pdf" in err
+
+
+def test_petitions_json_gives_the_rereview_hearing_days(capsys, tmp_path):
+    path = tmp_path / "听证.sqlite"
+    desk = Desk(open_store(path), actor="测试员", today_override=date(2026, 11, 27))
+    organisation.init_unit(desk, "青石镇人民政府", "青", "township_committee", township="青石镇", county="临川县")
+    case = petitions.register_petition(desk, {"title": "钱某反映宅基地确权问题", "petition_type": "claim", "channel": "letter",
+                                              "received_on": "2026-08-03"},
+                                       [PartyInput(role="petitioner", fields={"name": "钱多多"})])
+    petitions.accept(desk, case.id, "2026-08-04")
+    petitions.reply(desk, case.id, "explain", "依据", "事实", "2026-09-01")
+    petitions.request_review(desk, case.id, "2026-09-10")
+    petitions.record_review(desk, case.id, "维持。", "2026-10-20")
+    petitions.request_rereview(desk, case.id, "2026-11-04")
+    petitions.record_hearing(desk, case.id, 10, "2026-11-26")
+    desk.close()
+    code, out, _err = call(capsys, "--db", path, "--today", TODAY, "petitions", "--json")
+    assert code == 0
+    (p,) = json.loads(out)["petitions"]
+    assert p["rereview_hearing_days"] == 10 and p["extension_days"] == 0
+    assert p["stages"]["rereview_answer_due"]["due_on"] == "2026-12-14"
+    assert p["next_deadline"]["due_on"] == "2026-12-14"
+
+
+def test_every_petition_in_the_json_has_hearing_days(capsys, db):
+    code, out, _err = call(capsys, "--db", db, "--today", TODAY, "petitions", "--json", "--all")
+    assert code == 0 and all(p["rereview_hearing_days"] == 0 for p in json.loads(out)["petitions"])

@@ -530,3 +530,113 @@ def test_deadlines_move_with_the_settings(desk):
     petitions.accept(desk, case.id, "2026-11-02")
     assert stage(desk, case.id, "handling_due").due_on == date(2026, 12, 17)
     assert date(2026, 11, 2) + timedelta(days=45) == date(2026, 12, 17)
+
+
+# ------------------------------------------------------------------ re-review hearing (听证)
+
+
+def rereview_requested(desk, on="2026-11-04"):
+    case = register(desk, received="2026-08-03")
+    petitions.accept(desk, case.id, "2026-08-04")
+    petitions.reply(desk, case.id, "explain", "依据", "事实", "2026-09-01")
+    petitions.request_review(desk, case.id, "2026-09-10")
+    petitions.record_review(desk, case.id, "维持原处理意见。", "2026-10-20")
+    return petitions.request_rereview(desk, case.id, on, body="抚州市人民政府")
+
+
+def test_hearing_days_move_the_rereview_answer_due_date(desk):
+    from sqlmodel import select
+
+    from mediation_desk.services import deadlines as deadline_service
+    from mediation_desk.store.models import AuditEntry, CaseEvent
+
+    case = rereview_requested(desk)  # 4 Nov (Wed): answer due 4 Dec (Fri)
+    assert case.due_on == date(2026, 12, 4) == stage(desk, case.id, "rereview_answer_due").due_on
+    case = petitions.record_hearing(desk, case.id, 10, "2026-11-20", note="11月16日至25日举行听证")
+    assert case.rereview_hearing_days == 10
+    due = date(2026, 12, 14)  # 4 Nov + 30 + 10 days (14 Dec, a Monday)
+    clock = petitions.petition_clock(desk, case.id)
+    assert clock.hearing_days == 10 and clock.stage("rereview_answer_due").due_on == due
+    assert cases.get_case(desk, case.id).due_on == due  # the register and 今日 read case.due_on
+    assert deadline_service.case_clock(desk, cases.get_case(desk, case.id))["rereview_answer_due"] == due
+    row = next(r for r in petitions.list_petitions(desk) if r.case_id == case.id)
+    js = row.as_json()
+    assert js["rereview_hearing_days"] == 10 and js["stages"]["rereview_answer_due"]["due_on"] == due
+    assert [r.case_id for r in petitions.petitions_by_next_deadline(desk)] == [case.id]
+    with desk.read() as session:
+        audits = session.exec(select(AuditEntry).where(AuditEntry.entity_id == case.id)).all()
+        notes = session.exec(select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.kind == "note")).all()
+    assert any(a.action == "update" and (a.before or {}).get("rereview_hearing_days") == 0
+               and (a.after or {}).get("rereview_hearing_days") == 10 for a in audits)
+    assert [n.content for n in notes] == ["复核听证：10日（不计入复核答复期限）"]
+    # full-width digits are fine; 0 clears it; the same value again is refused
+    assert petitions.record_hearing(desk, case.id, "１２", "2026-11-21").due_on == date(2026, 12, 16)
+    assert petitions.record_hearing(desk, case.id, "0", "2026-11-22").due_on == date(2026, 12, 4)
+    with pytest.raises(ServiceError, match="没有变化"):
+        petitions.record_hearing(desk, case.id, 0)
+    # after the re-review opinion the days recorded still show on the finished stage
+    petitions.record_hearing(desk, case.id, 10, "2026-11-23")
+    petitions.record_rereview(desk, case.id, "维持复查意见。", "2026-11-26")
+    assert stage(desk, case.id, "rereview_answer_due").due_on == due
+
+
+@pytest.mark.parametrize("bad, word", [(-1, "不能为负数"), ("-3", "不能为负数"), ("十天", "应为整数"), ("1.5", "应为整数"),
+                                       (1.5, "应为整数"), (True, "应为整数"), ("", "请填写听证天数"), (None, "应为整数"),
+                                       (10000, "不能超过365日")])
+def test_bad_hearing_days_are_refused_in_chinese(desk, bad, word):
+    case = rereview_requested(desk)
+    with pytest.raises(FieldError) as info:
+        petitions.record_hearing(desk, case.id, bad)
+    assert word in str(info.value)
+    assert cases.get_case(desk, case.id).rereview_hearing_days == 0
+
+
+def test_hearing_days_only_once_a_rereview_is_requested(desk):
+    case = register(desk, received="2026-11-02")
+    petitions.accept(desk, case.id, "2026-11-03")
+    with pytest.raises(ServiceError, match="已申请复核"):
+        petitions.record_hearing(desk, case.id, 10)
+    case = rereview_requested(desk)
+    with pytest.raises(FieldError, match="不能早于申请复核日期"):
+        petitions.record_hearing(desk, case.id, 10, "2026-11-03")
+
+
+# ------------------------------------------------------------------ the list a page at a time
+
+
+def _old_order(rows):
+    return sorted(rows, key=petitions._sort_key)
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"include_closed": True}, {"due_within": 7}, {"include_closed": True, "text": "征地"},
+                                    {"include_closed": True, "text": "(2026)"}])
+def test_listing_is_the_same_list_as_sorting_every_row(demo_desk, kwargs):
+    listing = petitions.petition_listing(demo_desk, **kwargs)
+    rows = listing.fetch(0, None)
+    assert len(rows) == listing.total and listing.total > 0
+    assert [r.case_id for r in rows] == [r.case_id for r in _old_order(rows)]
+    assert listing.overdue == sum(r.overdue for r in rows)
+    paged = []
+    for start in range(0, listing.total, 37):
+        paged += listing.fetch(start, 37)
+    assert [r.case_id for r in paged] == listing.ids
+    if kwargs.get("text"):
+        text = kwargs["text"].replace("(", "（").replace(")", "）")
+        for r in rows[:50]:
+            case = cases.get_case(demo_desk, r.case_id)
+            assert any(text in f for f in (case.number, case.title, case.claims, case.description, r.petitioners))
+    overdue = petitions.petition_listing(demo_desk, overdue_only=True, **{k: v for k, v in kwargs.items()
+                                                                          if k != "due_within"})
+    assert overdue.ids == [r.case_id for r in rows if r.overdue] or kwargs.get("due_within")
+
+
+def test_listing_text_search_finds_what_the_old_filter_found(demo_desk):
+    everything = petitions.petition_listing(demo_desk, include_closed=True).fetch(0, None)
+    for text in ("征地", "李", "第00", "补偿款"):
+        expected = set()
+        for r in everything:
+            c = cases.get_case(demo_desk, r.case_id)
+            hay = " ".join([c.number, c.title, c.claims or "", c.description or "", r.petitioners])
+            if text in hay:
+                expected.add(r.case_id)
+        assert set(petitions.petition_listing(demo_desk, include_closed=True, text=text).ids) == expected, text

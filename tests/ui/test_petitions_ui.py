@@ -254,3 +254,54 @@ def test_main_window_has_the_petitions_page(qtbot, desk, messages):
     assert item.flags() & Qt.ItemFlag.ItemIsEnabled
     page = win.show_page("petitions")
     assert isinstance(page, PetitionsPage) and win.stack.currentWidget() is page
+
+
+def test_record_hearing_days_on_a_rereview(page, script, desk):
+    """听证 time is not counted in the re-review answer period: recorded on the page, the due date
+    moves and the stage says so; bad input is refused in the dialog with the reason."""
+    script.register.append({"channel": "letter", "type": "claim", "received": "2026-08-03", "title": "钱某反映宅基地确权问题",
+                            "people": [("钱多多", 9, False)]})
+    case_id = page.new_petition()
+    petitions.accept(desk, case_id, "2026-08-04")
+    petitions.reply(desk, case_id, "explain", "依据", "事实", "2026-09-01")
+    petitions.request_review(desk, case_id, "2026-09-10")
+    petitions.record_review(desk, case_id, "维持原处理意见。", "2026-10-20")
+    petitions.request_rereview(desk, case_id, "2026-11-04")
+    page.refresh()
+    assert page.select_case(case_id)
+    assert page.action_buttons["record_hearing"].isVisibleTo(page)
+    assert page.clock_texts()["rereview_answer_due"] == ("2026-12-04", "还剩7天")
+
+    script.actions.append({"days": "十天", "on": "2026-11-26"})
+    assert not page.run_action("record_hearing")
+    assert "听证天数应为整数" in script.seen_errors[-1]
+    script.actions.append({"days": "-2", "on": "2026-11-26"})
+    assert not page.run_action("record_hearing")
+    assert "不能为负数" in script.seen_errors[-1]
+    assert case_of(desk, case_id).rereview_hearing_days == 0
+
+    script.actions.append({"days": "10", "on": "2026-11-26", "note": "11月16日至25日举行听证"})
+    assert page.run_action("record_hearing")
+    case = case_of(desk, case_id)
+    assert (case.rereview_hearing_days, case.due_on) == (10, date(2026, 12, 14))
+    assert page.clock_texts()["rereview_answer_due"] == ("2026-12-14", "还剩17天")
+    row = next(i for i in range(page.clock_table.rowCount())
+               if page.clock_table.item(i, 0).data(Qt.ItemDataRole.UserRole) == "rereview_answer_due")
+    assert page.clock_table.item(row, 0).text() == "复核答复期限（不含听证10日）"
+
+
+def test_the_list_is_read_a_page_at_a_time(qtbot, demo_desk, messages):
+    page = PetitionsPage(demo_desk)
+    qtbot.addWidget(page)
+    page.model.page_size = 20
+    page.set_filter("all")
+    total = petitions.petition_listing(demo_desk, include_closed=True).total
+    assert total > 40 and page.model.total() == total and f"共 {total} 件" in page.count_label.text()
+    assert page.model.rowCount() == 20 and page.model.canFetchMore()
+    page.model.fetchMore()
+    assert page.model.rowCount() == 40
+    last = petitions.petition_listing(demo_desk, include_closed=True).ids[-1]
+    assert page.select_case(last) and page.current_row().case_id == last
+    assert page.model.rowCount() == total and not page.model.canFetchMore()
+    page.refresh()  # the selection is kept
+    assert page.current_row().case_id == last

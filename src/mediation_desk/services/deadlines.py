@@ -23,7 +23,7 @@ def petition_clock(case: Case, rules: DeadlineRules, calendar: WorkCalendar) -> 
     return rules_mod.petition_deadlines(
         case.received_on, case.accepted_on, case.extension_days, case.replied_on, case.review_requested_on,
         case.reviewed_on, case.rereview_requested_on, calendar=calendar, rules=rules,
-        petition_type=case.petition_type or None,
+        petition_type=case.petition_type or None, hearing_days=case.rereview_hearing_days,
     )
 
 

@@ -852,6 +852,7 @@ class CaseEditor(QWidget):
             review_requested_on=base.review_requested_on if base else None,
             reviewed_on=base.reviewed_on if base else None,
             rereview_requested_on=base.rereview_requested_on if base else None,
+            rereview_hearing_days=base.rereview_hearing_days if base else 0,
         )
 
     def _deadline_state(self, key: str, case, due: date, current_key: str | None) -> str:

@@ -59,7 +59,6 @@ class PetitionsPage(QWidget):
         super().__init__(parent)
         self.setObjectName("petitionsPage")
         self._desk = desk
-        self._rows_by_id: dict[str, petitions.PetitionRow] = {}
         self._current: str | None = None
         self._labels = vocab_service.all_labels(desk)
         self._rules, _calendar = deadline_service.rules_and_calendar(desk)
@@ -231,24 +230,21 @@ class PetitionsPage(QWidget):
     def refresh(self) -> None:
         key = self.filter_key()
         try:
-            rows = petitions.list_petitions(
+            # filtered and ordered by the service; the model builds the rows a page at a time
+            listing = petitions.petition_listing(
                 self._desk, include_closed=key == "all", text=self.search_edit.text().strip(),
-                due_within=self._rules.due_soon_days + 4 if key == "due7" else None)
+                due_within=self._rules.due_soon_days + 4 if key == "due7" else None, overdue_only=key == "overdue")
         except ServiceError as error:
             widgets.error(self, str(error))
             return
-        if key == "overdue":
-            rows = [r for r in rows if r.overdue]
         keep = self._current
-        self._rows_by_id = {r.case_id: r for r in rows}
-        self.model.set_rows(rows)
-        overdue = sum(1 for r in rows if r.overdue)
-        text = f"共 {len(rows)} 件"
-        if overdue:
-            text += f"，其中 <span style='color:#c00000; font-weight:bold'>已超期 {overdue} 件</span>"
+        self.model.set_listing(listing)
+        text = f"共 {listing.total} 件"
+        if listing.overdue:
+            text += f"，其中 <span style='color:#c00000; font-weight:bold'>已超期 {listing.overdue} 件</span>"
         self.count_label.setText(text)
-        row = self.model.row_of(keep) if keep else -1
-        if row < 0 and rows:
+        row = self.model.locate(keep) if keep else -1
+        if row < 0 and self.model.rowCount():
             row = 0
         if row >= 0:
             self.select_row(row)
@@ -262,10 +258,10 @@ class PetitionsPage(QWidget):
         self._select_row(row)
 
     def select_case(self, case_id: str) -> bool:
-        row = self.model.row_of(case_id)
+        row = self.model.locate(case_id)
         if row < 0:
             self.set_filter("all")
-            row = self.model.row_of(case_id)
+            row = self.model.locate(case_id)
         if row >= 0:
             self.select_row(row)
             return True
@@ -276,7 +272,7 @@ class PetitionsPage(QWidget):
         self._show_detail(r)
 
     def current_row(self) -> petitions.PetitionRow | None:
-        return self._rows_by_id.get(self._current or "")
+        return self.model.row_at(self.model.row_of(self._current)) if self._current else None
 
     def _open(self, case_id: str | None) -> None:
         if case_id:
@@ -326,6 +322,8 @@ class PetitionsPage(QWidget):
             name = deadline_service.CLOCK_LABELS.get(s.key, s.label)
             if s.owner == "petitioner":
                 name += "（信访人）"
+            if s.key == "rereview_answer_due" and r.clock.hearing_days:
+                name += f"（不含听证{r.clock.hearing_days}日）"
             items = [QTableWidgetItem(name), QTableWidgetItem(s.due_on.isoformat() if s.due_on else "—"),
                      QTableWidgetItem(s.when_text())]
             items[0].setToolTip(s.label)
@@ -452,6 +450,12 @@ class PetitionsPage(QWidget):
                 FieldSpec("on", "申请日期", "date", today, required=True),
                 FieldSpec("body", "复核机关", "line"),
             ], intro="信访人可以自收到复查意见之日起30日内请求复核；复核机关应在30日内答复（听证时间不计入）。"),
+            ActionSpec("record_hearing", "记录听证时间…", "记录复核听证时间", [
+                FieldSpec("days", "听证天数", "line", "0", required=True,
+                          hint="举行听证所用的天数（整数，日）；没有听证的填0"),
+                FieldSpec("on", "记录日期", "date", today, required=True),
+                FieldSpec("note", "说明", "line", hint="如：2026年12月3日至12日举行听证"),
+            ], intro="复核需要举行听证的，听证所需时间不计算在复核答复的30日期限内。"),
             ActionSpec("record_rereview", "复核意见…", "记录复核意见", [
                 FieldSpec("on", "复核意见日期", "date", today, required=True),
                 FieldSpec("result", "复核意见", "text", required=True),
@@ -472,6 +476,8 @@ class PetitionsPage(QWidget):
             return r.status == "accepted" and r.clock.runs_handling_clock
         if key == "object_misroute":
             return r.status == "registered" and r.clock.stage("misroute_objection_due").state == "running"
+        if key == "record_hearing":
+            return r.status in ("rereview_requested", "rereviewed")
         return target[key] in allowed
 
     def action_spec(self, key: str) -> ActionSpec:
@@ -489,6 +495,8 @@ class PetitionsPage(QWidget):
         spec = self.action_spec(key)
         if key == "request_review" and r is not None:
             spec.fields[1].default = ""
+        if key == "record_hearing" and r is not None:
+            spec.fields[0].default = str(r.clock.hearing_days)
         dialog = ActionDialog(spec, self, submit=lambda values: self._perform(dialog, key, case_id, values))
         return dialog.exec() == QDialog.DialogCode.Accepted
 
@@ -507,6 +515,8 @@ class PetitionsPage(QWidget):
             "request_review": lambda: petitions.request_review(self._desk, case_id, v["on"], body=v.get("body", "")),
             "record_review": lambda: petitions.record_review(self._desk, case_id, v["result"], v["on"]),
             "request_rereview": lambda: petitions.request_rereview(self._desk, case_id, v["on"], body=v.get("body", "")),
+            "record_hearing": lambda: petitions.record_hearing(self._desk, case_id, v["days"], v["on"],
+                                                               note=v.get("note", "")),
             "record_rereview": lambda: petitions.record_rereview(self._desk, case_id, v["result"], v["on"]),
             "close": lambda: petitions.close(self._desk, case_id, v["on"], note=v.get("note", "")),
         }

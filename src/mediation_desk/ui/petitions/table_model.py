@@ -1,12 +1,13 @@
-"""The petitions of the 信访 page as a Qt table model (rows from services.petitions.list_petitions,
-already sorted by the next statutory deadline)."""
+"""The petitions of the 信访 page as a Qt table model (a services.petitions.PetitionListing, already
+sorted by the next statutory deadline; its rows are built a page at a time as the view scrolls —
+``canFetchMore``/``fetchMore`` — so a list of 25,000 petitions opens at once)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from ...services.petitions import PetitionRow
+from ...services.petitions import PAGE_SIZE, PetitionListing, PetitionRow
 
 COLUMNS = ("编号", "信访人", "事由", "下一环节", "期限", "情况", "状态", "标记", "类型", "形式", "登记日期")
 (COL_NUMBER, COL_PEOPLE, COL_TITLE, COL_STAGE, COL_DUE, COL_WHEN, COL_STATUS, COL_FLAGS, COL_TYPE, COL_CHANNEL,
@@ -25,12 +26,57 @@ class PetitionTableModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._rows: list[PetitionRow] = []
+        self._listing: PetitionListing | None = None
+        self._fetched = 0  # positions of the listing read so far
         self.soon_days = 3
+        self.page_size = PAGE_SIZE
 
     def set_rows(self, rows: list[PetitionRow]) -> None:
         self.beginResetModel()
+        self._listing = None
         self._rows = list(rows)
+        self._fetched = len(self._rows)
         self.endResetModel()
+
+    def set_listing(self, listing: PetitionListing) -> None:
+        """Show a listing: its first page now, the rest as the view asks for it."""
+        self.beginResetModel()
+        self._listing = listing
+        self._rows = listing.fetch(0, self.page_size)
+        self._fetched = min(self.page_size, listing.total)
+        self.endResetModel()
+
+    def total(self) -> int:
+        """Rows of the whole list (loaded or not)."""
+        return self._listing.total if self._listing is not None else len(self._rows)
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: N802
+        return not parent.isValid() and self._listing is not None and self._fetched < self._listing.total
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: N802
+        if not self.canFetchMore(parent):
+            return
+        assert self._listing is not None
+        more = self._listing.fetch(self._fetched, self.page_size)
+        self._fetched = min(self._fetched + self.page_size, self._listing.total)
+        if more:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
+            self._rows.extend(more)
+            self.endInsertRows()
+
+    def locate(self, case_id: str) -> int:
+        """The row of a petition, reading pages up to it when it is further down the list; -1 when
+        it is not in the list."""
+        row = self.row_of(case_id)
+        if row >= 0 or self._listing is None:
+            return row
+        position = self._listing.index_of(case_id)
+        if position < 0:
+            return -1
+        while self._fetched <= position and self.canFetchMore():
+            self.fetchMore()
+        return self.row_of(case_id)
 
     def row_at(self, row: int) -> PetitionRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
