@@ -83,6 +83,21 @@ class FlowLayout(QLayout):
         return y + line_height - rect.y() + m.bottom()
 
 
+def dialog_buttons(dialog, ok_text: str = "确定", *, save: bool = False, on_accept=None, parent=None):
+    """The 确定/取消 row of a dialog with Chinese labels: `save` uses the Save role (保存),
+    `on_accept` replaces `dialog.accept` (e.g. a save method that validates first)."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    ok = QDialogButtonBox.StandardButton.Save if save else QDialogButtonBox.StandardButton.Ok
+    cancel = QDialogButtonBox.StandardButton.Cancel
+    buttons = QDialogButtonBox(ok | cancel, parent) if parent is not None else QDialogButtonBox(ok | cancel)
+    buttons.button(ok).setText(ok_text)
+    buttons.button(cancel).setText("取消")
+    buttons.accepted.connect(on_accept or dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 def record_table(model, object_name: str = ""):
     """A read-only table of records: whole-row single selection, alternating rows, no wrapping,
     no row numbers, columns resizable by the user."""

@@ -15,10 +15,12 @@ from typing import Iterable, Iterator, Sequence
 from PySide6.QtCore import QDate, QObject, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCalendarWidget, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QFrame,
+    QAbstractItemView, QCalendarWidget, QComboBox, QDialog, QFormLayout, QFrame,
     QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMessageBox, QPlainTextEdit,
     QScrollArea, QSizePolicy, QToolButton, QVBoxLayout, QWidget,
 )
+
+from .. import widgets
 
 ERROR_COLOUR = "#b00020"
 OK_COLOUR = "#1b6e20"
@@ -157,11 +159,7 @@ class DateField(QWidget):
             current = None
         if current is not None:
             calendar.setSelectedDate(QDate(current.year, current.month, current.day))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
+        buttons = widgets.dialog_buttons(dialog, "确定", parent=dialog)
         calendar.activated.connect(dialog.accept)
         layout = QVBoxLayout(dialog)
         layout.addWidget(calendar)

@@ -74,11 +74,7 @@ class _ServiceDialog(QDialog):
         super().__init__(parent)
         self._desk = desk
         self.saved = None
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.title_word)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = widgets.dialog_buttons(self, self.title_word, save=True)
 
     def save(self):  # pragma: no cover - every dialog has its own
         raise NotImplementedError
@@ -618,11 +614,7 @@ class CasePickerDialog(QDialog):
         self.list.setColumnWidth(1, 20 * char)
         self.list.setColumnWidth(2, 7 * char)
         self.list.itemActivated.connect(lambda *_: self.accept())
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("交办包案…")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = widgets.dialog_buttons(self, "交办包案…")
         layout = QVBoxLayout(self)
         layout.addWidget(self.search_edit)
         layout.addWidget(self.list, 1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+    QCheckBox, QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
     QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget,
 )
 
@@ -73,11 +73,7 @@ class LedgerSettingsDialog(QDialog):
         self.columns.itemChanged.connect(lambda *_: self._update_fit())
         self.paper.currentIndexChanged.connect(lambda *_: self._update_fit())
 
-        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        box.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        box.accepted.connect(self.accept)
-        box.rejected.connect(self.reject)
+        box = widgets.dialog_buttons(self, "保存", save=True)
         layout = QVBoxLayout(self)
         layout.addWidget(columns_box, 1)
         layout.addWidget(self.fit_label)

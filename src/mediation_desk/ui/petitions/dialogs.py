@@ -10,12 +10,13 @@ from typing import Any, Callable, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
+    QAbstractItemView, QCheckBox, QDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
     QLineEdit, QMessageBox, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from ...services.petitions import RepeatCandidate
 from ..cases.fields import ERROR_COLOUR, HINT_COLOUR, CodeCombo, DateField, TextBox, parse_date_text
+from .. import widgets
 
 # ------------------------------------------------------------------ a generic step dialog
 
@@ -89,11 +90,7 @@ class ActionDialog(QDialog):
         self.error_label.setStyleSheet(f"color:{ERROR_COLOUR}")
         self.error_label.hide()
         outer.addWidget(self.error_label)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = widgets.dialog_buttons(self, "确定")
         outer.addWidget(buttons)
 
     @staticmethod
@@ -279,11 +276,7 @@ class RegisterPetitionDialog(QDialog):
         self.error_label.setStyleSheet(f"color:{ERROR_COLOUR}")
         self.error_label.hide()
         outer.addWidget(self.error_label)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("登记")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = widgets.dialog_buttons(self, "登记")
         outer.addWidget(buttons)
         self.add_person()
 

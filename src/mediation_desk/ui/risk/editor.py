@@ -13,7 +13,7 @@ from datetime import date
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QGridLayout,
+    QCheckBox, QComboBox, QDateEdit, QDialog, QFormLayout, QGridLayout,
     QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox, QTableWidget,
     QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
@@ -152,11 +152,7 @@ class AssessmentDialog(QDialog):
         self.tabs.addTab(widgets.scrolling(self._points_tab(data)), TABS[4])
         self.tabs.addTab(widgets.scrolling(self._level_tab(data)), TABS[5])
         self.tabs.addTab(widgets.scrolling(self._filing_tab(data)), TABS[6])
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = widgets.dialog_buttons(self, "保存", save=True, on_accept=self.save)
         self.suggestion_strip = QLabel()
         self.suggestion_strip.setObjectName("riskSuggestionStrip")
         self.suggestion_strip.setWordWrap(True)
